@@ -1,0 +1,30 @@
+package uk.childlink;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.data.jpa.JpaRepositoriesAutoConfiguration;
+import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
+import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * ChildLink: a FHIR R4 server for England's children's services.
+ *
+ * <p>HAPI FHIR brings its own JPA, Hibernate and scheduler configuration, so Boot's auto-configuration for
+ * those is switched off; the DataSource stays Boot's (see {@code platform.database}).
+ */
+@SpringBootApplication(
+		exclude = {
+			HibernateJpaAutoConfiguration.class,
+			JpaRepositoriesAutoConfiguration.class,
+			ElasticsearchRestClientAutoConfiguration.class,
+			QuartzAutoConfiguration.class
+		})
+@ConfigurationPropertiesScan
+public class ChildLinkApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(ChildLinkApplication.class, args);
+	}
+}

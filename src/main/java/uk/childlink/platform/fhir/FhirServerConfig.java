@@ -1,0 +1,78 @@
+package uk.childlink.platform.fhir;
+
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
+import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
+import ca.uhn.fhir.jpa.provider.ValueSetOperationProvider;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
+import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import uk.childlink.platform.PlatformProperties;
+
+/** The FHIR REST endpoint at {@code /fhir}: HAPI's RestfulServer over the JPA storage. */
+@Configuration(proxyBeanMethods = false)
+class FhirServerConfig {
+
+	static final String NAME = "ChildLink";
+
+	@Bean
+	RestfulServer fhirRestfulServer(
+			IFhirSystemDao<?, ?> systemDao,
+			ResourceProviderFactory resourceProviders,
+			JpaSystemProvider<?, ?> systemProvider,
+			ValueSetOperationProvider valueSetOperations,
+			JpaStorageSettings storageSettings,
+			ISearchParamRegistry searchParamRegistry,
+			IValidationSupport validationSupport,
+			DatabaseBackedPagingProvider pagingProvider,
+			PlatformProperties properties,
+			ObjectProvider<BuildProperties> buildProperties) {
+		RestfulServer server = new RestfulServer(systemDao.getContext());
+		String version = buildProperties.stream().map(BuildProperties::getVersion).findFirst().orElse("dev");
+		server.setServerName(NAME);
+		server.setServerVersion(version);
+		server.setImplementationDescription(NAME + " FHIR R4 server for children's services");
+		server.setDefaultResponseEncoding(EncodingEnum.JSON);
+
+		server.registerProviders(resourceProviders.createProviders());
+		server.registerProvider(systemProvider);
+		server.registerProvider(valueSetOperations);
+
+		pagingProvider.setDefaultPageSize(properties.defaultPageSize());
+		pagingProvider.setMaximumPageSize(properties.maxPageSize());
+		server.setPagingProvider(pagingProvider);
+
+		JpaCapabilityStatementProvider capabilities = new JpaCapabilityStatementProvider(
+				server, systemDao, storageSettings, searchParamRegistry, validationSupport);
+		capabilities.setImplementationDescription(server.getImplementationDescription());
+		server.setServerConformanceProvider(capabilities);
+		server.registerInterceptor(new CapabilityStatementCustomizer(version));
+
+		if (properties.publicBaseUrl() != null) {
+			server.setServerAddressStrategy(new HardcodedServerAddressStrategy(properties.publicBaseUrl().toString()));
+		}
+		// Browsers get readable HTML; FHIR clients are unaffected.
+		server.registerInterceptor(new ResponseHighlighterInterceptor());
+		return server;
+	}
+
+	@Bean
+	ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer server) {
+		ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
+		registration.setName("fhir");
+		// initialise at start-up, so the first client does not pay for it
+		registration.setLoadOnStartup(1);
+		return registration;
+	}
+}

@@ -1,0 +1,100 @@
+package uk.childlink.platform.fhir;
+
+import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
+import ca.uhn.fhir.jpa.config.HapiJpaConfig;
+import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
+import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
+import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
+import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.orm.jpa.JpaTransactionManager;
+import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+import uk.childlink.platform.PlatformProperties;
+
+/**
+ * HAPI FHIR's JPA storage on PostgreSQL: HAPI's own Spring configuration, plus the few beans it expects the
+ * application to supply (storage settings, entity manager factory, transaction manager).
+ */
+@Configuration(proxyBeanMethods = false)
+@Import({
+	JpaR4Config.class,
+	HapiJpaConfig.class,
+	JpaBatch2Config.class,
+	Batch2JobsConfig.class,
+	SubscriptionChannelConfig.class,
+	ThreadPoolFactoryConfig.class
+})
+class JpaStorageConfig {
+
+	@Bean
+	JpaStorageSettings jpaStorageSettings(PlatformProperties properties) {
+		JpaStorageSettings settings = new JpaStorageSettings();
+		long reuseMillis = properties.searchCacheReuse().toMillis();
+		settings.setReuseCachedSearchResultsForMillis(reuseMillis > 0 ? reuseMillis : null);
+		settings.setFetchSizeDefaultMaximum(properties.maxPageSize());
+		return settings;
+	}
+
+	@Bean
+	PartitionSettings partitionSettings() {
+		return new PartitionSettings();
+	}
+
+	/** No subscription channel types are enabled; HAPI's subscription wiring still needs the settings bean. */
+	@Bean
+	SubscriptionSettings subscriptionSettings() {
+		return new SubscriptionSettings();
+	}
+
+	@Primary
+	@Bean
+	@DependsOn("childlinkSchemaMigration")
+	LocalContainerEntityManagerFactoryBean entityManagerFactory(
+			DataSource dataSource,
+			ConfigurableListableBeanFactory beanFactory,
+			FhirContext fhirContext,
+			JpaStorageSettings storageSettings) {
+		LocalContainerEntityManagerFactoryBean factory =
+				HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
+		factory.setPersistenceUnitName("HAPI_PU");
+		factory.setDataSource(dataSource);
+		factory.setJpaProperties(hibernateProperties());
+		return factory;
+	}
+
+	/** Fixed Hibernate settings: the schema belongs to HAPI's migrator, and there is no second-level cache. */
+	private static Properties hibernateProperties() {
+		Properties props = new Properties();
+		props.put("hibernate.dialect", HapiFhirPostgresDialect.class.getName());
+		props.put("hibernate.hbm2ddl.auto", "none");
+		props.put("hibernate.search.enabled", "false");
+		props.put("hibernate.jdbc.batch_size", "30");
+		props.put("hibernate.order_inserts", "true");
+		props.put("hibernate.order_updates", "true");
+		props.put("hibernate.cache.use_query_cache", "false");
+		props.put("hibernate.cache.use_second_level_cache", "false");
+		props.put("hibernate.cache.use_structured_entries", "false");
+		props.put("hibernate.cache.use_minimal_puts", "false");
+		return props;
+	}
+
+	@Primary
+	@Bean
+	JpaTransactionManager transactionManager(EntityManagerFactory entityManagerFactory) {
+		return new JpaTransactionManager(entityManagerFactory);
+	}
+}
