@@ -58,6 +58,7 @@ class FhirServerConfig {
 		capabilities.setImplementationDescription(server.getImplementationDescription());
 		server.setServerConformanceProvider(capabilities);
 		server.registerInterceptor(new CapabilityStatementCustomizer(version));
+		server.registerInterceptor(new IfMatchPreconditionInterceptor());
 
 		if (properties.publicBaseUrl() != null) {
 			server.setServerAddressStrategy(new HardcodedServerAddressStrategy(properties.publicBaseUrl().toString()));

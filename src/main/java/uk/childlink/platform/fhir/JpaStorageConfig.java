@@ -46,6 +46,8 @@ class JpaStorageConfig {
 		long reuseMillis = properties.searchCacheReuse().toMillis();
 		settings.setReuseCachedSearchResultsForMillis(reuseMillis > 0 ? reuseMillis : null);
 		settings.setFetchSizeDefaultMaximum(properties.maxPageSize());
+		// :contains is part of standard FHIR search; it costs a scan only for the searches that use it
+		settings.setAllowContainsSearches(true);
 		return settings;
 	}
 

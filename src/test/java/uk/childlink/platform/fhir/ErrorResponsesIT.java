@@ -1,0 +1,100 @@
+package uk.childlink.platform.fhir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+import uk.childlink.support.Fixtures;
+import uk.childlink.support.IntegrationTest;
+import uk.childlink.support.RawHttp.Response;
+
+/** What a client gets for a bad request: the right 4xx and an OperationOutcome saying what is wrong. */
+class ErrorResponsesIT extends IntegrationTest {
+
+	private static final Map<String, String> JSON = Map.of(
+			"Content-Type", "application/fhir+json", "Accept", "application/fhir+json");
+
+	@Test
+	void malformedJson() {
+		Response response = http().send("POST", "/fhir/Patient", JSON, "{\"resourceType\":\"Patient\", \"name\": [");
+
+		assertOutcome(response, 400, "Failed to parse request body");
+	}
+
+	@Test
+	void wrongResourceTypeInBody() {
+		Response response = http().send("POST", "/fhir/Patient", JSON, "{\"resourceType\":\"Observation\",\"status\":\"final\"}");
+
+		assertOutcome(response, 400, "Observation");
+	}
+
+	@Test
+	void unknownResourceType() {
+		Response response = http().get("/fhir/Child?name=Ada");
+
+		assertOutcome(response, 404, "Unknown resource type 'Child'");
+	}
+
+	@Test
+	void unknownId() {
+		Response response = http().get("/fhir/Patient/no-such-child");
+
+		assertOutcome(response, 404, "Patient/no-such-child");
+	}
+
+	@Test
+	void unknownSearchParameter() {
+		Response response = http().get("/fhir/Patient?favourite-colour=blue");
+
+		assertOutcome(response, 400, "favourite-colour");
+	}
+
+	@Test
+	void invalidSearchValue() {
+		Response response = http().get("/fhir/Patient?birthdate=last-tuesday");
+
+		assertOutcome(response, 400, "Invalid prefix: \"last\"");
+	}
+
+	@Test
+	void staleIfMatchIsAPreconditionFailure() {
+		IdType id = (IdType) client().create()
+				.resource(Fixtures.child(Fixtures.nextNhsNumber(), "Marsh", "Eden", "2015-12-12")).execute().getId();
+		Patient patient = client().read().resource(Patient.class).withId(id.getIdPart()).execute();
+		patient.getNameFirstRep().setFamily("Marsh-Two");
+		client().update().resource(patient).execute(); // now at version 2
+
+		String body = FHIR.newJsonParser().encodeResourceToString(patient.setId(id.toUnqualifiedVersionless()));
+		Map<String, String> headers = Map.of(
+				"Content-Type", "application/fhir+json", "Accept", "application/fhir+json", "If-Match", "W/\"1\"");
+		Response response = http().send("PUT", "/fhir/Patient/" + id.getIdPart(), headers, body);
+
+		assertOutcome(response, 412, "not the current version");
+		Patient current = client().read().resource(Patient.class).withId(id.getIdPart()).execute();
+		assertThat(current.getMeta().getVersionId()).isEqualTo("2");
+	}
+
+	@Test
+	void unsupportedContentType() {
+		Response response = http().send("POST", "/fhir/Patient",
+				Map.of("Content-Type", "text/plain", "Accept", "application/fhir+json"), "Ada Lovelace");
+
+		assertThat(response.status()).isBetween(400, 499);
+		assertThat(response.status()).isNotEqualTo(404);
+		FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body());
+	}
+
+	static OperationOutcome assertOutcome(Response response, int status, String diagnosticsContains) {
+		assertThat(response.status()).as(response.body()).isEqualTo(status);
+		assertThat(response.headers().get("content-type")).startsWith("application/fhir+json");
+		OperationOutcome outcome = FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body());
+		assertThat(outcome.getIssue()).isNotEmpty();
+		assertThat(outcome.getIssueFirstRep().getSeverity()).isIn(
+				OperationOutcome.IssueSeverity.ERROR, OperationOutcome.IssueSeverity.FATAL);
+		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains(diagnosticsContains);
+		return outcome;
+	}
+}

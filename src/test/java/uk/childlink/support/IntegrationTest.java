@@ -1,0 +1,62 @@
+package uk.childlink.support;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the integration tests: the whole server, started once per test run (every subclass shares the same
+ * Spring context) on an embedded PostgreSQL in a fresh directory under {@code target/}, driven over HTTP.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability // Boot's tests switch metrics export off unless asked; the Prometheus endpoint is tested
+public abstract class IntegrationTest {
+
+	protected static final FhirContext FHIR = FhirContext.forR4Cached();
+
+	private static final Path DATA_DIR = newDataDir();
+
+	static {
+		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+		FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
+	}
+
+	@LocalServerPort
+	protected int port;
+
+	@DynamicPropertySource
+	static void serverProperties(DynamicPropertyRegistry registry) {
+		registry.add("childlink.server.data-dir", DATA_DIR::toString);
+	}
+
+	protected String baseUrl() {
+		return "http://localhost:" + port + "/fhir";
+	}
+
+	protected IGenericClient client() {
+		return FHIR.newRestfulGenericClient(baseUrl());
+	}
+
+	protected RawHttp http() {
+		return new RawHttp("localhost", port);
+	}
+
+	private static Path newDataDir() {
+		try {
+			Path parent = Files.createDirectories(Paths.get("target", "it-data"));
+			return Files.createTempDirectory(parent.toAbsolutePath(), "server-");
+		} catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+	}
+}
