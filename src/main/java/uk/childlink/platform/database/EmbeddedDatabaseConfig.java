@@ -34,6 +34,8 @@ class EmbeddedDatabaseConfig {
 		EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
 				.setDataDirectory(dir)
 				.setCleanDataDirectory(false)
+				// stopped by Spring after everything using the DataSource, not by a JVM hook racing it
+				.setRegisterShutdownHook(false)
 				// zonky starts PostgreSQL with fsync off (-F); the data here is meant to survive, so turn it back on
 				.setServerConfig("fsync", "on")
 				.setServerConfig("max_connections", "100");

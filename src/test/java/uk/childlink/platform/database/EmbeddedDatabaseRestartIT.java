@@ -1,0 +1,61 @@
+package uk.childlink.platform.database;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import uk.childlink.support.Fixtures;
+import uk.childlink.support.ServerProcess;
+
+/**
+ * The packaged jar, started twice on one data directory: what was written before a restart is there after it.
+ * Then the database goes away underneath the server, and readiness says so while liveness does not.
+ */
+class EmbeddedDatabaseRestartIT {
+
+	private static final FhirContext FHIR = FhirContext.forR4Cached();
+
+	@TempDir
+	Path dataDir;
+
+	@Test
+	void dataSurvivesARestartAndReadinessFollowsTheDatabase() throws Exception {
+		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+		String nhs = Fixtures.nextNhsNumber();
+		IdType id;
+		try (ServerProcess server = ServerProcess.start(dataDir)) {
+			id = (IdType) client(server).create()
+					.resource(Fixtures.child(nhs, "Restart", "Nell", "2019-08-08")).execute().getId();
+		}
+		Path pidFile = dataDir.resolve("postgres").resolve("postmaster.pid");
+		assertThat(pidFile).as("embedded PostgreSQL stopped cleanly with the server").doesNotExist();
+
+		try (ServerProcess server = ServerProcess.start(dataDir)) {
+			IGenericClient client = client(server);
+			Patient read = client.read().resource(Patient.class).withId(id.getIdPart()).execute();
+			assertThat(read.getIdentifierFirstRep().getValue()).isEqualTo(nhs);
+			Bundle found = client.search().byUrl("Patient?identifier=" + Fixtures.NHS_NUMBER_SYSTEM + "|" + nhs)
+					.returnBundle(Bundle.class).execute();
+			assertThat(found.getTotal()).isEqualTo(1);
+
+			long postmasterPid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+			ProcessHandle.of(postmasterPid).orElseThrow().destroyForcibly();
+
+			server.awaitReadiness(503, Duration.ofSeconds(60));
+			assertThat(server.http().get("/actuator/health/liveness", "application/json").status()).isEqualTo(200);
+		}
+	}
+
+	private static IGenericClient client(ServerProcess server) {
+		return FHIR.newRestfulGenericClient(server.baseUrl());
+	}
+}
