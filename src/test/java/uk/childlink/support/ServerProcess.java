@@ -9,6 +9,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,6 +30,12 @@ public final class ServerProcess implements AutoCloseable {
 
 	/** Starts {@code java -jar childlink.jar} with its data in {@code dataDir}, and waits until it is ready. */
 	public static ServerProcess start(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
+		return start(dataDir, Map.of(), extraArgs);
+	}
+
+	/** As {@link #start(Path, String...)}, with extra environment variables (as an operator would set them). */
+	public static ServerProcess start(Path dataDir, Map<String, String> environment, String... extraArgs)
+			throws IOException, InterruptedException {
 		Path jar = Paths.get(System.getProperty("childlink.jar", "target/childlink.jar")).toAbsolutePath();
 		if (!Files.isRegularFile(jar)) {
 			throw new IllegalStateException("No server jar at " + jar + ": run the tests with mvn verify");
@@ -39,7 +46,9 @@ public final class ServerProcess implements AutoCloseable {
 				"--server.port=" + port, "--childlink.server.data-dir=" + dataDir.toAbsolutePath()));
 		command.addAll(List.of(extraArgs));
 		Path log = Files.createTempFile(Files.createDirectories(Paths.get("target", "it-logs")), "server-", ".log");
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+		builder.environment().putAll(environment);
+		Process process = builder.start();
 		ServerProcess server = new ServerProcess(process, port, log);
 		server.awaitReadiness(200, Duration.ofSeconds(180));
 		return server;
@@ -47,6 +56,11 @@ public final class ServerProcess implements AutoCloseable {
 
 	public int port() {
 		return port;
+	}
+
+	/** Everything the server has logged so far. */
+	public String log() throws IOException {
+		return Files.readString(log);
 	}
 
 	public RawHttp http() {
