@@ -33,6 +33,16 @@ public record PlatformProperties(
 		@NotNull @DefaultValue("0s") Duration searchCacheReuse,
 		URI publicBaseUrl) {
 
+	public PlatformProperties {
+		if (defaultPageSize > maxPageSize) {
+			throw new IllegalArgumentException("childlink.server.default-page-size (" + defaultPageSize
+					+ ") must not be larger than childlink.server.max-page-size (" + maxPageSize + ")");
+		}
+		if (searchCacheReuse != null && searchCacheReuse.isNegative()) {
+			throw new IllegalArgumentException("childlink.server.search-cache-reuse must not be negative");
+		}
+	}
+
 	public Path embeddedDbDir() {
 		return dataDir.resolve("postgres");
 	}
