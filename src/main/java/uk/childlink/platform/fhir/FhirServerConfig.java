@@ -38,6 +38,7 @@ class FhirServerConfig {
 			DatabaseBackedPagingProvider pagingProvider,
 			PlatformProperties properties,
 			ObjectProvider<BuildProperties> buildProperties) {
+		systemDao.getContext().setParserErrorHandler(new RejectUnknownElementsErrorHandler());
 		RestfulServer server = new RestfulServer(systemDao.getContext());
 		String version = buildProperties.stream().map(BuildProperties::getVersion).findFirst().orElse("dev");
 		server.setServerName(NAME);

@@ -32,6 +32,31 @@ class ErrorResponsesIT extends IntegrationTest {
 	}
 
 	@Test
+	void unknownElementIsRefusedNotDropped() {
+		String nhs = Fixtures.nextNhsNumber();
+		String body = "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"" + Fixtures.NHS_NUMBER_SYSTEM
+				+ "\",\"value\":\"" + nhs + "\"}],\"favouriteColour\":\"blue\"}";
+
+		Response response = http().send("POST", "/fhir/Patient", JSON, body);
+
+		assertOutcome(response, 400, "Unknown element 'favouriteColour'");
+		assertThat(RestInteractionsIT.searchByNhsNumber(client(), nhs).getTotal()).isZero();
+	}
+
+	@Test
+	void xmlExternalEntityIsNotExpanded() {
+		String xxe = "<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+				+ "<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"&e;\"/></name></Patient>";
+
+		Response response = http().send("POST", "/fhir/Patient",
+				Map.of("Content-Type", "application/fhir+xml", "Accept", "application/fhir+json"), xxe);
+
+		// the DTD is not processed, so the external entity is never read
+		OperationOutcome outcome = assertOutcome(response, 400, "Undeclared general entity");
+		assertThat(outcome.getIssueFirstRep().getDiagnostics()).doesNotContain("root:");
+	}
+
+	@Test
 	void unknownResourceType() {
 		Response response = http().get("/fhir/Child?name=Ada");
 
