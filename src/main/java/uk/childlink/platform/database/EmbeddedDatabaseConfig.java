@@ -5,6 +5,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -36,6 +37,8 @@ class EmbeddedDatabaseConfig {
 				.setCleanDataDirectory(false)
 				// stopped by Spring after everything using the DataSource, not by a JVM hook racing it
 				.setRegisterShutdownHook(false)
+				// zonky waits 10 s by default; a busy 2-core machine can need longer after a crash (recovery)
+				.setPGStartupWait(Duration.ofSeconds(60))
 				// zonky starts PostgreSQL with fsync off (-F); the data here is meant to survive, so turn it back on
 				.setServerConfig("fsync", "on")
 				.setServerConfig("max_connections", "100");
