@@ -15,5 +15,10 @@ public final class IdentifierSystems {
 	public static final String NHS_NUMBER_VERIFICATION_STATUS_SYSTEM =
 			"https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland";
 
+	public static final String NHS_NUMBER_UNAVAILABLE_REASON_EXTENSION =
+			"https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberUnavailableReason";
+	public static final String NHS_NUMBER_UNAVAILABLE_REASON_SYSTEM =
+			"https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberUnavailableReason";
+
 	private IdentifierSystems() {}
 }

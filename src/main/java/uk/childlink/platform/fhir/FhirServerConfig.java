@@ -60,6 +60,7 @@ class FhirServerConfig {
 		server.setServerConformanceProvider(capabilities);
 		server.registerInterceptor(new CapabilityStatementCustomizer(version));
 		server.registerInterceptor(new IfMatchPreconditionInterceptor());
+		server.registerInterceptor(new ConditionalWriteRetryInterceptor());
 
 		if (properties.publicBaseUrl() != null) {
 			server.setServerAddressStrategy(new HardcodedServerAddressStrategy(properties.publicBaseUrl().toString()));

@@ -1,0 +1,118 @@
+package uk.childlink.conformance.loading;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
+import ca.uhn.fhir.IHapiBootOrder;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
+import org.hl7.fhir.r4.model.SearchParameter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.stereotype.Component;
+
+/**
+ * Loads ChildLink's published conformance resources ({@code fhir-profiles/} and {@code terminology/}, packaged on the
+ * classpath) into the server before it takes traffic. Each is stored under its own fixed id, so loading is
+ * idempotent: HAPI does not version an update that changes nothing. Plain SearchParameters go first and the search
+ * parameter registry is refreshed, so that composite (unique) ones can name them. Files under an {@code examples}
+ * folder are not loaded.
+ */
+@Component
+class ConformanceResourceLoader {
+
+	private static final Logger log = LoggerFactory.getLogger(ConformanceResourceLoader.class);
+	private static final String[] LOCATIONS = {"classpath*:fhir-profiles/**/*.json", "classpath*:terminology/**/*.json"};
+
+	private final FhirContext fhirContext;
+	private final DaoRegistry daoRegistry;
+	private final ISearchParamRegistry searchParamRegistry;
+
+	ConformanceResourceLoader(FhirContext fhirContext, DaoRegistry daoRegistry, ISearchParamRegistry searchParamRegistry) {
+		this.fhirContext = fhirContext;
+		this.daoRegistry = daoRegistry;
+		this.searchParamRegistry = searchParamRegistry;
+	}
+
+	/**
+	 * HAPI's own start-up order: after its batch job definitions are registered (storing a SearchParameter starts a
+	 * reindex job), before the application reports ready. Readiness stays down until this has run.
+	 */
+	@EventListener(ContextRefreshedEvent.class)
+	@Order(IHapiBootOrder.REGISTER_INTERCEPTORS)
+	public void load() {
+		long start = System.nanoTime();
+		List<IBaseResource> resources = readAll();
+		int changed = 0;
+		for (int order = 0; order <= 2; order++) {
+			for (IBaseResource resource : resources) {
+				if (loadOrder(resource) == order) {
+					changed += store(resource) ? 1 : 0;
+				}
+			}
+			searchParamRegistry.forceRefresh();
+		}
+		log.info("Conformance resources: {} loaded, {} new or changed, in {} ms",
+				resources.size(), changed, (System.nanoTime() - start) / 1_000_000);
+	}
+
+	private List<IBaseResource> readAll() {
+		PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver();
+		List<IBaseResource> resources = new ArrayList<>();
+		try {
+			for (String location : LOCATIONS) {
+				for (Resource file : resolver.getResources(location)) {
+					String path = file.getURL().getPath();
+					if (path.contains("/examples/")) {
+						continue;
+					}
+					try (InputStream in = file.getInputStream()) {
+						IBaseResource resource = fhirContext.newJsonParser()
+								.parseResource(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+						if (resource.getIdElement().getIdPart() == null) {
+							throw new IllegalStateException("Conformance resource " + path + " has no id");
+						}
+						resources.add(resource);
+					}
+				}
+			}
+		} catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+		return resources;
+	}
+
+	/** 0: plain search parameters, 1: composite ones (they name the plain ones), 2: everything else. */
+	private static int loadOrder(IBaseResource resource) {
+		if (resource instanceof SearchParameter sp) {
+			return sp.getType() == SearchParamType.COMPOSITE ? 1 : 0;
+		}
+		return 2;
+	}
+
+	/** Stores the resource under its id; true when that made a new version. Retries once if another server raced it. */
+	@SuppressWarnings({"unchecked", "rawtypes"})
+	private boolean store(IBaseResource resource) {
+		IFhirResourceDao dao = daoRegistry.getResourceDao(resource);
+		try {
+			return !((DaoMethodOutcome) dao.update(resource, new SystemRequestDetails())).isNop();
+		} catch (ResourceVersionConflictException raced) {
+			return !((DaoMethodOutcome) dao.update(resource, new SystemRequestDetails())).isNop();
+		}
+	}
+}

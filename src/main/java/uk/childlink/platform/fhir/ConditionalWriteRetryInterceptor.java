@@ -1,0 +1,46 @@
+package uk.childlink.platform.fhir;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.api.model.ResourceVersionConflictResolutionStrategy;
+import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+
+/**
+ * When many clients send the same record at once with a conditional create or update (an upsert), all but one
+ * lose a race on a unique index. HAPI runs each write in a transaction it can retry; asking for a retry here
+ * makes the losers run their condition again, find the winner's record, and answer with it instead of 409.
+ * Transactions are retried whole (they are atomic), so conditional entries inside them behave the same.
+ * Plain creates are not retried: a duplicate there is the client's conflict to see.
+ */
+@Interceptor
+class ConditionalWriteRetryInterceptor {
+
+	static final int MAX_RETRIES = 5;
+
+	@Hook(Pointcut.STORAGE_VERSION_CONFLICT)
+	public ResourceVersionConflictResolutionStrategy retryConditionalWrites(RequestDetails request) {
+		ResourceVersionConflictResolutionStrategy strategy = new ResourceVersionConflictResolutionStrategy();
+		if (request != null && isConditional(request)) {
+			strategy.setRetry(true);
+			strategy.setMaxRetries(MAX_RETRIES);
+		}
+		return strategy;
+	}
+
+	private static boolean isConditional(RequestDetails request) {
+		RestOperationTypeEnum operation = request.getRestOperationType();
+		if (operation == RestOperationTypeEnum.TRANSACTION) {
+			return true;
+		}
+		if (operation == RestOperationTypeEnum.CREATE) {
+			return request.getHeader(Constants.HEADER_IF_NONE_EXIST) != null;
+		}
+		if (operation == RestOperationTypeEnum.UPDATE) {
+			return request.getId() == null || !request.getId().hasIdPart(); // PUT Patient?identifier=...
+		}
+		return false;
+	}
+}

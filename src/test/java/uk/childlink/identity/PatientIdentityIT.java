@@ -1,0 +1,227 @@
+package uk.childlink.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+import uk.childlink.support.Fixtures;
+import uk.childlink.support.IntegrationTest;
+import uk.childlink.support.RawHttp.Response;
+
+/** The identity rules over HTTP: checked identifiers, normalisation, one record per NHS number and per current UPN. */
+class PatientIdentityIT extends IntegrationTest {
+
+	private static final Map<String, String> JSON = Map.of(
+			"Content-Type", "application/fhir+json", "Accept", "application/fhir+json");
+
+	@Test
+	void invalidNhsNumberIsRefusedWithItsLocation() {
+		Patient patient = Fixtures.child("9434765918", "Wren", "Ida", "2016-01-01");
+		patient.getIdentifier().add(0, new Identifier().setSystem("https://example.org/other").setValue("x"));
+
+		OperationOutcome outcome = refused(() -> client().create().resource(patient).execute(), 422);
+
+		assertThat(outcome.getIssueFirstRep().getCode()).isEqualTo(OperationOutcome.IssueType.VALUE);
+		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("9434765918", "Modulus 11");
+		assertThat(outcome.getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo("Patient.identifier[1].value");
+	}
+
+	@Test
+	void nhsNumberIsStoredAndFoundAsTenDigits() {
+		String nhs = Fixtures.nextNhsNumber();
+		String spaced = nhs.substring(0, 3) + " " + nhs.substring(3, 6) + "-" + nhs.substring(6);
+		IdType id = (IdType) client().create().resource(Fixtures.child(spaced, "Lark", "Bo", "2015-02-02")).execute().getId();
+
+		Patient stored = client().read().resource(Patient.class).withId(id.getIdPart()).execute();
+		assertThat(stored.getIdentifierFirstRep().getValue()).isEqualTo(nhs);
+		assertThat(total("Patient?identifier=" + IdentifierSystems.NHS_NUMBER + "|" + nhs)).isEqualTo(1);
+		assertThat(total("Patient?nhs-number=" + nhs)).isEqualTo(1);
+	}
+
+	@Test
+	void everyBrokenRuleIsListed() {
+		Patient patient = Fixtures.child(Fixtures.nextNhsNumber(), "Finch", "Al", "2014-04-04");
+		patient.getIdentifierFirstRep().addExtension(IdentifierSystems.NHS_NUMBER_VERIFICATION_STATUS_EXTENSION,
+				new CodeableConcept(new Coding(IdentifierSystems.NHS_NUMBER_VERIFICATION_STATUS_SYSTEM, "09", null)));
+		patient.addIdentifier().setSystem(IdentifierSystems.UPN).setValue("C801200005001");
+		patient.addIdentifier().setSystem(IdentifierSystems.ULN).setValue("9276308687");
+		patient.addIdentifier().setSystem(IdentifierSystems.LA_CHILD_ID_PREFIX + "80").setValue("LA-123");
+
+		OperationOutcome outcome = refused(() -> client().create().resource(patient).execute(), 422);
+
+		assertThat(outcome.getIssue()).extracting(i -> i.getExpression().get(0).getValue()).containsExactly(
+				"Patient.identifier[0].extension[0]",
+				"Patient.identifier[1].value",
+				"Patient.identifier[2].value",
+				"Patient.identifier[3].system");
+		assertThat(outcome.getIssue().get(1).getDiagnostics()).contains("check letter 'C' where 'B' was expected");
+	}
+
+	@Test
+	void verifiedNhsNumberAndTemporaryUpnAreAccepted() {
+		String upn = TestIdentifiers.nextTemporaryUpn().toLowerCase();
+		Patient patient = Fixtures.child(Fixtures.nextNhsNumber(), "Heron", "Mae", "2013-03-03");
+		patient.getIdentifierFirstRep().addExtension(IdentifierSystems.NHS_NUMBER_VERIFICATION_STATUS_EXTENSION,
+				new CodeableConcept(new Coding(IdentifierSystems.NHS_NUMBER_VERIFICATION_STATUS_SYSTEM, "01", "Number present and verified")));
+		patient.addIdentifier().setSystem(IdentifierSystems.UPN).setValue(upn)
+				.addExtension(IdentifierSystems.UPN_STATUS_EXTENSION, new CodeType("temporary"));
+		patient.addIdentifier().setSystem(IdentifierSystems.ULN).setValue(TestIdentifiers.nextUln());
+		patient.addIdentifier().setSystem(IdentifierSystems.LA_CHILD_ID_PREFIX + "801").setValue("CIN-000123");
+
+		IdType id = (IdType) client().create().resource(patient).execute().getId();
+
+		Patient stored = client().read().resource(Patient.class).withId(id.getIdPart()).execute();
+		assertThat(stored.getIdentifier().get(1).getValue()).isEqualTo(upn.toUpperCase());
+		assertThat(total("Patient?identifier=" + IdentifierSystems.UPN + "|" + upn.toUpperCase())).isEqualTo(1);
+	}
+
+	@Test
+	void upnStatusMustAgreeWithTheUpn() {
+		Patient patient = Fixtures.child(Fixtures.nextNhsNumber(), "Teal", "Jo", "2012-02-02");
+		patient.addIdentifier().setSystem(IdentifierSystems.UPN).setValue(TestIdentifiers.nextPermanentUpn())
+				.addExtension(IdentifierSystems.UPN_STATUS_EXTENSION, new CodeType("temporary"));
+
+		OperationOutcome outcome = refused(() -> client().create().resource(patient).execute(), 422);
+
+		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("is a permanent UPN", "its status says temporary");
+	}
+
+	@Test
+	void aFormerUpnStillFindsTheChild() {
+		String former = TestIdentifiers.nextTemporaryUpn();
+		String current = TestIdentifiers.nextPermanentUpn();
+		Patient patient = Fixtures.child(Fixtures.nextNhsNumber(), "Plover", "Cy", "2011-01-01");
+		patient.addIdentifier().setSystem(IdentifierSystems.UPN).setValue(current);
+		patient.addIdentifier().setSystem(IdentifierSystems.UPN).setValue(former).setUse(Identifier.IdentifierUse.OLD);
+		client().create().resource(patient).execute();
+
+		assertThat(total("Patient?identifier=" + IdentifierSystems.UPN + "|" + former)).isEqualTo(1);
+		assertThat(total("Patient?identifier=" + IdentifierSystems.UPN + "|" + current)).isEqualTo(1);
+		assertThat(total("Patient?current-upn=" + current)).isEqualTo(1);
+		assertThat(total("Patient?current-upn=" + former)).isZero();
+	}
+
+	@Test
+	void aChildHasOneNhsNumber() {
+		Patient patient = Fixtures.child(Fixtures.nextNhsNumber(), "Rook", "Di", "2010-10-10");
+		patient.addIdentifier().setSystem(IdentifierSystems.NHS_NUMBER).setValue(Fixtures.nextNhsNumber());
+
+		OperationOutcome outcome = refused(() -> client().create().resource(patient).execute(), 422);
+
+		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("a child has one NHS number");
+	}
+
+	@Test
+	void aSecondRecordWithTheSameNhsNumberIsAConflict() {
+		String nhs = Fixtures.nextNhsNumber();
+		client().create().resource(Fixtures.child(nhs, "Snipe", "Al", "2009-09-09")).execute();
+
+		OperationOutcome outcome = refused(
+				() -> client().create().resource(Fixtures.child(nhs, "Snipe", "Alan", "2009-09-09")).execute(), 409);
+
+		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("nhs-number");
+		assertThat(total("Patient?identifier=" + IdentifierSystems.NHS_NUMBER + "|" + nhs)).isEqualTo(1);
+	}
+
+	@Test
+	void twoChildrenCannotShareACurrentUpnButMayShareAFormerOne() {
+		String upn = TestIdentifiers.nextPermanentUpn();
+		Patient first = Fixtures.child(Fixtures.nextNhsNumber(), "Crake", "Ed", "2012-12-12");
+		first.addIdentifier().setSystem(IdentifierSystems.UPN).setValue(upn);
+		client().create().resource(first).execute();
+
+		Patient second = Fixtures.child(Fixtures.nextNhsNumber(), "Crake", "Flo", "2012-12-12");
+		second.addIdentifier().setSystem(IdentifierSystems.UPN).setValue(upn);
+		refused(() -> client().create().resource(second).execute(), 409);
+
+		second.getIdentifier().get(1).setUse(Identifier.IdentifierUse.OLD);
+		assertThat(client().create().resource(second).execute().getCreated()).isTrue();
+	}
+
+	@Test
+	void aChildWithoutAnNhsNumberSaysWhyAndGetsOneLater() {
+		Patient newborn = new Patient();
+		newborn.addName().setFamily("Dunnock").addGiven("Baby");
+		newborn.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("2026-11-20"));
+		newborn.addIdentifier().setSystem(IdentifierSystems.NHS_NUMBER).addExtension(
+				IdentifierSystems.NHS_NUMBER_UNAVAILABLE_REASON_EXTENSION,
+				new CodeableConcept(new Coding(IdentifierSystems.NHS_NUMBER_UNAVAILABLE_REASON_SYSTEM,
+						"nhs-number-not-known", "NHS number not known")));
+		IdType id = (IdType) client().create().resource(newborn).execute().getId();
+
+		String nhs = Fixtures.nextNhsNumber();
+		Patient traced = client().read().resource(Patient.class).withId(id.getIdPart()).execute();
+		traced.getIdentifierFirstRep().setValue(nhs).getExtension().clear();
+		client().update().resource(traced).execute();
+
+		assertThat(total("Patient?nhs-number=" + nhs)).isEqualTo(1);
+		refused(() -> client().create().resource(Fixtures.child(nhs, "Dunnock", "Kit", "2026-11-20")).execute(), 409);
+	}
+
+	@Test
+	void anEmptyNhsNumberMustSayWhy() {
+		Patient patient = new Patient();
+		patient.addIdentifier().setSystem(IdentifierSystems.NHS_NUMBER);
+
+		OperationOutcome outcome = refused(() -> client().create().resource(patient).execute(), 422);
+
+		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("NHS number is empty", "nhs-number-not-known");
+	}
+
+	@Test
+	void transactionWithOneBrokenChildWritesNothing() {
+		String good = Fixtures.nextNhsNumber();
+		Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		tx.addEntry().setResource(Fixtures.child(good, "Siskin", "Amy", "2015-05-05"))
+				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+		tx.addEntry().setResource(Fixtures.child("9876544321", "Siskin", "Ben", "2015-05-05"))
+				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+
+		OperationOutcome outcome = refused(() -> client().transaction().withBundle(tx).execute(), 422);
+
+		assertThat(outcome.getIssue()).anySatisfy(i -> assertThat(i.getDiagnostics()).contains("9876544321"));
+		assertThat(total("Patient?identifier=" + IdentifierSystems.NHS_NUMBER + "|" + good)).isZero();
+	}
+
+	@Test
+	void patchCannotBreakTheRules() {
+		IdType id = (IdType) client().create()
+				.resource(Fixtures.child(Fixtures.nextNhsNumber(), "Tern", "Lu", "2016-06-06")).execute().getId();
+
+		Response response = http().send("PATCH", "/fhir/Patient/" + id.getIdPart(),
+				Map.of("Content-Type", "application/json-patch+json", "Accept", "application/fhir+json"),
+				"[{\"op\":\"replace\",\"path\":\"/identifier/0/value\",\"value\":\"0000000000\"}]");
+
+		assertThat(response.status()).isEqualTo(422);
+		assertThat(response.body()).contains("placeholder");
+		Patient unchanged = client().read().resource(Patient.class).withId(id.getIdPart()).execute();
+		assertThat(unchanged.getMeta().getVersionId()).isEqualTo("1");
+	}
+
+	private int total(String url) {
+		return client().search().byUrl(url).returnBundle(Bundle.class).execute().getTotal();
+	}
+
+	private static OperationOutcome refused(Runnable request, int status) {
+		try {
+			request.run();
+		} catch (BaseServerResponseException e) {
+			assertThat(e.getStatusCode()).as(e.getMessage()).isEqualTo(status);
+			assertThat(e.getOperationOutcome()).isNotNull();
+			return (OperationOutcome) e.getOperationOutcome();
+		}
+		throw new AssertionError("expected HTTP " + status + " but the request succeeded");
+	}
+}
