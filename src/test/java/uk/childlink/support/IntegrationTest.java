@@ -29,6 +29,9 @@ public abstract class IntegrationTest {
 	static {
 		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
 		FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
+		// room for the concurrency tests' 50 simultaneous requests
+		FHIR.getRestfulClientFactory().setPoolMaxPerRoute(100);
+		FHIR.getRestfulClientFactory().setPoolMaxTotal(200);
 	}
 
 	@LocalServerPort

@@ -18,7 +18,8 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 @Interceptor
 class ConditionalWriteRetryInterceptor {
 
-	static final int MAX_RETRIES = 5;
+	// 50 clients updating one record need many rounds; HAPI backs off randomly (up to 250 ms x attempt) between them
+	static final int MAX_RETRIES = 20;
 
 	@Hook(Pointcut.STORAGE_VERSION_CONFLICT)
 	public ResourceVersionConflictResolutionStrategy retryConditionalWrites(RequestDetails request) {

@@ -1,0 +1,85 @@
+package uk.childlink.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import uk.childlink.identity.ConcurrentWrites.Result;
+import uk.childlink.support.Fixtures;
+import uk.childlink.support.IntegrationTest;
+import uk.childlink.support.ServerProcess;
+
+/**
+ * Two ChildLink processes on one PostgreSQL (the shared test server, and the packaged jar pointed at the shared
+ * server's database): the one-record-per-child rule is the database's, so it holds across processes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TwoServersOneDatabaseIT extends IntegrationTest {
+
+	private static final int CLIENTS = 50;
+
+	@Autowired
+	EmbeddedPostgres database;
+
+	@TempDir
+	static Path secondServerDataDir;
+
+	private ServerProcess second;
+
+	@BeforeAll
+	void startSecondServer() throws Exception {
+		second = ServerProcess.start(secondServerDataDir, Map.of(
+				"SPRING_DATASOURCE_URL", database.getJdbcUrl("postgres", "postgres"),
+				"SPRING_DATASOURCE_USERNAME", "postgres"));
+	}
+
+	@AfterAll
+	void stopSecondServer() throws Exception {
+		if (second != null) {
+			second.close();
+		}
+	}
+
+	@Test
+	void conditionalCreatesThroughBothServersMakeOneChild() throws Exception {
+		String nhs = Fixtures.nextNhsNumber();
+		String condition = "Patient?identifier=" + IdentifierSystems.NHS_NUMBER + "|" + nhs;
+
+		List<Result> results = ConcurrentWrites.run(CLIENTS, i -> clientFor(i).create()
+				.resource(Fixtures.child(nhs, "Dotterel", "Client" + i, "2016-10-10"))
+				.conditionalByUrl(condition)
+				.execute());
+
+		assertThat(results).allSatisfy(r -> assertThat(r.status()).isIn(200, 201));
+		assertThat(results).extracting(Result::id).containsOnly(results.get(0).id());
+		assertThat(results).filteredOn(Result::created).hasSize(1);
+		assertThat(ConcurrentUpsertIT.searchTotal(client(), nhs)).isEqualTo(1);
+	}
+
+	@Test
+	void plainCreatesThroughBothServersGiveOneChildAndConflicts() throws Exception {
+		String nhs = Fixtures.nextNhsNumber();
+
+		List<Result> results = ConcurrentWrites.run(CLIENTS, i -> clientFor(i).create()
+				.resource(Fixtures.child(nhs, "Whimbrel", "Client" + i, "2017-11-11"))
+				.execute());
+
+		assertThat(results).filteredOn(r -> r.status() == 201).hasSize(1);
+		assertThat(results).filteredOn(r -> r.status() == 409).hasSize(CLIENTS - 1);
+		assertThat(ConcurrentUpsertIT.searchTotal(client(), nhs)).isEqualTo(1);
+	}
+
+	/** Even-numbered clients talk to this JVM's server, odd-numbered ones to the second process. */
+	private IGenericClient clientFor(int i) {
+		return i % 2 == 0 ? client() : FHIR.newRestfulGenericClient(second.baseUrl());
+	}
+}
