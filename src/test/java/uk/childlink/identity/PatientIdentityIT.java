@@ -210,6 +210,43 @@ class PatientIdentityIT extends IntegrationTest {
 		assertThat(unchanged.getMeta().getVersionId()).isEqualTo("1");
 	}
 
+	@Test
+	void theWholeRecordByNhsNumberInOneCall() {
+		String nhs = Fixtures.nextNhsNumber();
+		IdType id = (IdType) client().create().resource(Fixtures.child(nhs, "Gannet", "Rue", "2016-02-02")).execute().getId();
+		client().create().resource(Fixtures.weight(new org.hl7.fhir.r4.model.Reference(id.toUnqualifiedVersionless()), 18.2)).execute();
+
+		Bundle record = client().search().byUrl("Patient?nhs-number=" + nhs + "&_revinclude=*").returnBundle(Bundle.class).execute();
+
+		assertThat(record.getEntry()).extracting(e -> e.getResource().fhirType()).containsExactlyInAnyOrder("Patient", "Observation");
+	}
+
+	@Test
+	void theCapabilityStatementPublishesMatchAndMerge() {
+		var cs = client().capabilities().ofType(org.hl7.fhir.r4.model.CapabilityStatement.class).execute();
+		var patient = cs.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals("Patient")).findFirst().orElseThrow();
+
+		assertThat(patient.getOperation()).extracting(o -> o.getName()).contains("match", "merge");
+		assertThat(patient.getSearchParam()).extracting(p -> p.getName()).contains("nhs-number", "current-upn");
+	}
+
+	@Test
+	void theIdentifierSystemsAndUpnStatusArePublished() {
+		var upn = client().read().resource(org.hl7.fhir.r4.model.NamingSystem.class).withId("childlink-upn").execute();
+		assertThat(upn.getUniqueIdFirstRep().getValue()).isEqualTo(IdentifierSystems.UPN);
+
+		Bundle found = client().search().byUrl("StructureDefinition?url=" + IdentifierSystems.UPN_STATUS_EXTENSION)
+				.returnBundle(Bundle.class).execute();
+		assertThat(found.getTotal()).isEqualTo(1);
+
+		var lookup = client().operation().onType(org.hl7.fhir.r4.model.CodeSystem.class).named("$lookup")
+				.withParameter(org.hl7.fhir.r4.model.Parameters.class, "system",
+						new org.hl7.fhir.r4.model.UriType("https://fhir.childlink.uk/CodeSystem/upn-status"))
+				.andParameter("code", new CodeType("temporary"))
+				.execute();
+		assertThat(lookup.getParameter("display").getValue().primitiveValue()).isEqualTo("Temporary UPN");
+	}
+
 	private int total(String url) {
 		return client().search().byUrl(url).returnBundle(Bundle.class).execute().getTotal();
 	}

@@ -46,6 +46,10 @@ class EmbeddedDatabaseRestartIT {
 			Bundle found = client.search().byUrl("Patient?identifier=" + Fixtures.NHS_NUMBER_SYSTEM + "|" + nhs)
 					.returnBundle(Bundle.class).execute();
 			assertThat(found.getTotal()).isEqualTo(1);
+			// the conformance resources loaded at each start were unchanged, so no new versions were made
+			var sp = client.read().resource(org.hl7.fhir.r4.model.SearchParameter.class)
+					.withId("childlink-patient-nhs-number").execute();
+			assertThat(sp.getMeta().getVersionId()).isEqualTo("1");
 
 			long postmasterPid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
 			ProcessHandle.of(postmasterPid).orElseThrow().destroyForcibly();

@@ -1,0 +1,85 @@
+package uk.childlink.identity.merge;
+
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.param.TokenAndListParam;
+import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.hl7.fhir.instance.model.api.IBase;
+import org.hl7.fhir.instance.model.api.IBaseReference;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.springframework.stereotype.Service;
+import uk.childlink.identity.IdentifierSystems;
+import uk.childlink.identity.NhsNumber;
+
+/**
+ * Before a merge moves anything: a child has one NHS number, so merging two records that hold different NHS numbers
+ * is refused. (They are two children, or one of the numbers is wrong and must be corrected first.) Records that
+ * cannot be resolved here are left to HAPI's merge, which reports them.
+ */
+@Service
+class NhsNumberMergeCheck {
+
+	private final IFhirResourceDao<Patient> patients;
+
+	NhsNumberMergeCheck(IFhirResourceDao<Patient> patients) {
+		this.patients = patients;
+	}
+
+	/** The NHS numbers the target would hold after the merge, if more than one: the reason to refuse. */
+	Optional<String> conflict(List<IBase> sourceIdentifiers, List<IBase> targetIdentifiers, IBaseReference sourceRef,
+			IBaseReference targetRef, IBaseResource resultPatient, RequestDetails request) {
+		Optional<Patient> source = resolve(sourceRef, sourceIdentifiers, request);
+		Optional<Patient> target = resultPatient instanceof Patient result
+				? Optional.of(result)
+				: resolve(targetRef, targetIdentifiers, request);
+		if (source.isEmpty() || target.isEmpty()) {
+			return Optional.empty();
+		}
+		TreeSet<String> numbers = new TreeSet<>();
+		numbers.addAll(nhsNumbers(source.get()));
+		numbers.addAll(nhsNumbers(target.get()));
+		if (numbers.size() < 2) {
+			return Optional.empty();
+		}
+		return Optional.of("Merging these records would give one child two NHS numbers (" + String.join(" and ", numbers)
+				+ "): they are different children, or one number is wrong and must be corrected before merging");
+	}
+
+	private Optional<Patient> resolve(IBaseReference ref, List<IBase> identifiers, RequestDetails request) {
+		try {
+			if (ref != null && ((Reference) ref).hasReference()) {
+				return Optional.of(patients.read(new IdType(((Reference) ref).getReference()), request));
+			}
+			if (identifiers != null && !identifiers.isEmpty()) {
+				TokenAndListParam all = new TokenAndListParam();
+				for (IBase i : identifiers) {
+					Identifier identifier = (Identifier) i;
+					all.addAnd(new TokenParam(identifier.getSystem(), identifier.getValue()));
+				}
+				IBundleProvider found = patients.search(SearchParameterMap.newSynchronous().add("identifier", all), request);
+				List<IBaseResource> matches = found.getResources(0, 2);
+				return matches.size() == 1 ? Optional.of((Patient) matches.get(0)) : Optional.empty();
+			}
+		} catch (BaseServerResponseException unresolvable) {
+			// HAPI's merge validation reports it to the client
+		}
+		return Optional.empty();
+	}
+
+	private static List<String> nhsNumbers(Patient patient) {
+		return patient.getIdentifier().stream()
+				.filter(i -> IdentifierSystems.NHS_NUMBER.equals(i.getSystem()) && NhsNumber.isValid(i.getValue()))
+				.map(i -> NhsNumber.parse(i.getValue()).value())
+				.toList();
+	}
+}
