@@ -131,7 +131,11 @@ class PatientIdentityIT extends IntegrationTest {
 		OperationOutcome outcome = refused(
 				() -> client().create().resource(Fixtures.child(nhs, "Snipe", "Alan", "2009-09-09")).execute(), 409);
 
-		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("nhs-number");
+		assertThat(outcome.getIssueFirstRep().getCode()).isEqualTo(OperationOutcome.IssueType.DUPLICATE);
+		assertThat(outcome.getIssueFirstRep().getDiagnostics())
+				.startsWith("NHS number " + nhs + " is already on another child's record")
+				.contains("If-None-Exist")
+				.doesNotContainPattern("Patient/[0-9]"); // the other record is not given away
 		assertThat(total("Patient?identifier=" + IdentifierSystems.NHS_NUMBER + "|" + nhs)).isEqualTo(1);
 	}
 
@@ -144,7 +148,8 @@ class PatientIdentityIT extends IntegrationTest {
 
 		Patient second = Fixtures.child(Fixtures.nextNhsNumber(), "Crake", "Flo", "2012-12-12");
 		second.addIdentifier().setSystem(IdentifierSystems.UPN).setValue(upn);
-		refused(() -> client().create().resource(second).execute(), 409);
+		OperationOutcome outcome = refused(() -> client().create().resource(second).execute(), 409);
+		assertThat(outcome.getIssueFirstRep().getDiagnostics()).startsWith("UPN " + upn + " is already on another child's record");
 
 		second.getIdentifier().get(1).setUse(Identifier.IdentifierUse.OLD);
 		assertThat(client().create().resource(second).execute().getCreated()).isTrue();

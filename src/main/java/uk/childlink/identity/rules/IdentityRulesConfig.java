@@ -2,16 +2,20 @@ package uk.childlink.identity.rules;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.rest.server.RestfulServer;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * Registers the identity rules with HAPI's storage interceptors (the JPA interceptor service, so that they apply to
- * every write path: REST, transactions, operations and internal writes).
+ * every write path: REST, transactions, operations and internal writes), and the duplicate-child explanation with
+ * the REST server.
  */
 @Configuration(proxyBeanMethods = false)
 class IdentityRulesConfig {
 
-	IdentityRulesConfig(IInterceptorService storageInterceptors, PatientIdentifierRules rules, FhirContext fhirContext) {
+	IdentityRulesConfig(IInterceptorService storageInterceptors, RestfulServer fhirServer, PatientIdentifierRules rules,
+			FhirContext fhirContext) {
 		storageInterceptors.registerInterceptor(new PatientIdentityInterceptor(rules, fhirContext));
+		fhirServer.registerInterceptor(new DuplicateChildInterceptor(fhirContext));
 	}
 }
