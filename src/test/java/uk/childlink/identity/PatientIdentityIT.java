@@ -227,6 +227,19 @@ class PatientIdentityIT extends IntegrationTest {
 	}
 
 	@Test
+	void recordsCanReferToTheChildByNhsNumber() {
+		String nhs = Fixtures.nextNhsNumber();
+		IdType child = (IdType) client().create().resource(Fixtures.child(nhs, "Shag", "Iva", "2015-01-09")).execute().getId();
+
+		var weight = Fixtures.weight(new org.hl7.fhir.r4.model.Reference(
+				"Patient?identifier=" + IdentifierSystems.NHS_NUMBER + "|" + nhs), 19.9);
+		IdType obs = (IdType) client().create().resource(weight).execute().getId();
+
+		var stored = client().read().resource(org.hl7.fhir.r4.model.Observation.class).withId(obs.getIdPart()).execute();
+		assertThat(stored.getSubject().getReference()).isEqualTo(child.toUnqualifiedVersionless().getValue());
+	}
+
+	@Test
 	void theCapabilityStatementPublishesMatchAndMerge() {
 		var cs = client().capabilities().ofType(org.hl7.fhir.r4.model.CapabilityStatement.class).execute();
 		var patient = cs.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals("Patient")).findFirst().orElseThrow();
