@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.List;
-import java.util.UUID;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
@@ -33,7 +32,7 @@ class PatientMatchIT extends IntegrationTest {
 		nhs = Fixtures.nextNhsNumber();
 		formerUpn = TestIdentifiers.nextTemporaryUpn();
 		// a family name of its own, so that other tests' children never match; O'Brien-style punctuation on purpose
-		family = "O'Brien-" + UUID.randomUUID().toString().replaceAll("[^a-f]", "").substring(0, 6);
+		family = "O'Brien-" + randomLetters(6);
 		birthDate = "2012-0" + (1 + (int) (Math.random() * 9)) + "-1" + (int) (Math.random() * 9);
 		Patient child = Fixtures.child(nhs, family, "Zoë", birthDate);
 		child.addIdentifier().setSystem(IdentifierSystems.UPN).setValue(TestIdentifiers.nextPermanentUpn());
@@ -83,7 +82,7 @@ class PatientMatchIT extends IntegrationTest {
 
 	@Test
 	void aBirthDateAloneIsNoMatch() {
-		Bundle result = match(person("Nobody" + UUID.randomUUID().toString().substring(0, 5), "Else", birthDate, null), null, null);
+		Bundle result = match(person("Nobody" + randomLetters(5), "Else", birthDate, null), null, null);
 
 		assertThat(ids(result)).doesNotContain(childId.getIdPart());
 	}
@@ -97,10 +96,38 @@ class PatientMatchIT extends IntegrationTest {
 
 	@Test
 	void countLimitsTheAnswer() {
+		// a second child with the same names and birth date (twins would do): two probable matches
+		client().create().resource(Fixtures.child(Fixtures.nextNhsNumber(), family, "Zoë", birthDate)).execute();
 		Patient query = person(family, "Zoë", birthDate, null);
-		query.addIdentifier().setSystem(IdentifierSystems.NHS_NUMBER).setValue(nhs);
 
+		assertThat(match(query, null, null).getEntry()).hasSize(2);
 		assertThat(match(query, null, 1).getEntry()).hasSize(1);
+	}
+
+	@Test
+	void bothNamesAndThePostcodeArePossible() {
+		Patient query = person(family, "Zoe", null, "BS1 4ST");
+
+		Bundle result = match(query, null, null);
+
+		assertThat(result.getEntry()).hasSize(1);
+		assertGrade(result.getEntryFirstRep(), "possible", 0.7);
+	}
+
+	@Test
+	void bothNamesWithoutBirthDateOrPostcodeAreNoMatch() {
+		assertThat(ids(match(person(family, "Zoe", null, null), null, null))).doesNotContain(childId.getIdPart());
+	}
+
+	@Test
+	void aNameThatIsOnlyAnExtensionIsNothingToMatchOn() {
+		Patient query = new Patient();
+		query.addName().getFamilyElement().addExtension("http://example.org/unknown", new org.hl7.fhir.r4.model.StringType("x"));
+		query.getNameFirstRep().addGiven("Zoe");
+
+		assertThatThrownBy(() -> match(query, null, null))
+				.isInstanceOf(InvalidRequestException.class)
+				.hasMessageContaining("Nothing to match on");
 	}
 
 	@Test
@@ -110,10 +137,21 @@ class PatientMatchIT extends IntegrationTest {
 				.hasMessageContaining("Nothing to match on");
 	}
 
+	private static String randomLetters(int n) {
+		StringBuilder letters = new StringBuilder();
+		java.util.Random random = new java.util.Random();
+		for (int i = 0; i < n; i++) {
+			letters.append((char) ('a' + random.nextInt(26)));
+		}
+		return letters.toString();
+	}
+
 	private static Patient person(String family, String given, String birthDate, String postcode) {
 		Patient p = new Patient();
 		p.addName().setFamily(family).addGiven(given);
-		p.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(birthDate));
+		if (birthDate != null) {
+			p.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(birthDate));
+		}
 		if (postcode != null) {
 			p.addAddress().setPostalCode(postcode);
 		}

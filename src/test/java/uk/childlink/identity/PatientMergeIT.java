@@ -91,6 +91,21 @@ class PatientMergeIT extends IntegrationTest {
 		assertThat(read(source).hasLink()).isFalse();
 	}
 
+	@Test
+	void mergingTheRecordWithTheNhsNumberIntoOneWithoutIsRefused() {
+		// the other way round from the school-record case: the source holds the NHS number
+		try {
+			merge(target, source, false);
+			throw new AssertionError("the merge should have been refused");
+		} catch (BaseServerResponseException e) {
+			assertThat(e.getStatusCode()).isEqualTo(422);
+			assertThat(((OperationOutcome) e.getOperationOutcome()).getIssueFirstRep().getDiagnostics())
+					.contains("merge the other way round");
+		}
+		assertThat(readObservation().getSubject().getReference()).isEqualTo(source.getValue());
+		assertThat(read(target).hasLink()).isFalse();
+	}
+
 	private Parameters merge(IdType from, IdType into, boolean preview) {
 		Parameters in = new Parameters();
 		in.addParameter().setName("source-patient").setValue(new Reference(from));

@@ -39,7 +39,7 @@ class PatientMatchOperation {
 		}
 		if (!PatientMatcher.hasMatchableData(resource)) {
 			throw new InvalidRequestException("Nothing to match on: give an identifier (NHS number, UPN), "
-					+ "or a name with a birth date");
+					+ "or two of family name, given name and birth date");
 		}
 		int limit = count == null || count.getValue() == null ? DEFAULT_COUNT : count.getValue();
 		if (limit < 1 || limit > MAX_COUNT) {

@@ -26,9 +26,11 @@ import uk.childlink.identity.Upn;
 
 /**
  * Finds the stored children a submitted Patient may be. An NHS number or a UPN (current or former) that matches is
- * certain. Otherwise candidates share the birth date or the family name, and are scored on family name (0.3),
- * given name (0.2), birth date (0.3) and postcode (0.2): 0.8 or more is probable (names and birth date agree),
- * 0.5 or more possible. Records merged into another (inactive, linked replaced-by) are never offered.
+ * certain. Otherwise candidates share two of birth date, family name and given name (found with HAPI's name search,
+ * which ignores case and accents and matches the start of a name), and are graded on what agrees (names compared
+ * without case, accents, spaces, hyphens or apostrophes): family, given name and birth date is probable; birth date
+ * and one name, or both names and the postcode, is possible. The score (family 0.3, given 0.2, birth date 0.3,
+ * postcode 0.2) orders them. Records merged into another (inactive, linked replaced-by) are never offered.
  */
 @Service
 public class PatientMatcher {
@@ -45,8 +47,6 @@ public class PatientMatcher {
 
 	public record Candidate(Patient patient, double score, Grade grade) {}
 
-	static final double PROBABLE = 0.8;
-	static final double POSSIBLE = 0.5;
 	private static final int MAX_CANDIDATES = 200;
 
 	private final IFhirResourceDao<Patient> patients;
@@ -63,10 +63,9 @@ public class PatientMatcher {
 		}
 		if (!onlyCertain) {
 			for (Patient p : demographicCandidates(input, request)) {
-				double score = score(input, p);
-				Grade grade = score >= PROBABLE ? Grade.PROBABLE : score >= POSSIBLE ? Grade.POSSIBLE : null;
-				if (grade != null) {
-					byId.putIfAbsent(id(p), new Candidate(p, score, grade));
+				Agreement agreement = Agreement.of(input, p);
+				if (agreement.grade() != null) {
+					byId.putIfAbsent(id(p), new Candidate(p, agreement.score(), agreement.grade()));
 				}
 			}
 		}
@@ -80,7 +79,8 @@ public class PatientMatcher {
 	/** Whether {@code input} has anything to match on. */
 	public static boolean hasMatchableData(Patient input) {
 		boolean identifier = input.getIdentifier().stream().anyMatch(i -> i.hasSystem() && i.hasValue());
-		return identifier || (input.hasBirthDate() && input.hasName()) || hasFamily(input);
+		int demographics = (input.hasBirthDate() ? 1 : 0) + (hasFamily(input) ? 1 : 0) + (hasGiven(input) ? 1 : 0);
+		return identifier || demographics >= 2;
 	}
 
 	private List<Patient> identifierMatches(Patient input, RequestDetails request) {
@@ -97,19 +97,31 @@ public class PatientMatcher {
 		return found;
 	}
 
+	/** Children sharing two of birth date, family name and given name with {@code input}. */
 	private List<Patient> demographicCandidates(Patient input, RequestDetails request) {
+		DateParam birth = input.hasBirthDate() ? new DateParam(input.getBirthDateElement().getValueAsString()) : null;
+		StringParam family = hasFamily(input) ? new StringParam(input.getNameFirstRep().getFamily()) : null;
+		StringParam given = hasGiven(input) ? new StringParam(input.getNameFirstRep().getGiven().get(0).getValue()) : null;
 		List<Patient> found = new ArrayList<>();
-		if (input.hasBirthDate()) {
-			found.addAll(search(request, "birthdate", new DateParam(input.getBirthDateElement().getValueAsString())));
+		if (birth != null && family != null) {
+			found.addAll(search(request, new SearchParameterMap().add("birthdate", birth).add("family", family)));
 		}
-		if (hasFamily(input)) {
-			found.addAll(search(request, "family", new StringParam(input.getNameFirstRep().getFamily(), true)));
+		if (birth != null && given != null) {
+			found.addAll(search(request, new SearchParameterMap().add("birthdate", birth).add("given", given)));
+		}
+		if (family != null && given != null) {
+			found.addAll(search(request, new SearchParameterMap().add("family", family).add("given", given)));
 		}
 		return found;
 	}
 
 	private List<Patient> search(RequestDetails request, String param, ca.uhn.fhir.model.api.IQueryParameterType value) {
-		SearchParameterMap map = SearchParameterMap.newSynchronous(param, value).setCount(MAX_CANDIDATES);
+		return search(request, new SearchParameterMap().add(param, value));
+	}
+
+	private List<Patient> search(RequestDetails request, SearchParameterMap map) {
+		map.setLoadSynchronous(true);
+		map.setCount(MAX_CANDIDATES);
 		IBundleProvider result = patients.search(map, request);
 		List<Patient> list = new ArrayList<>();
 		for (IBaseResource r : result.getResources(0, MAX_CANDIDATES)) {
@@ -118,23 +130,33 @@ public class PatientMatcher {
 		return list;
 	}
 
-	static double score(Patient input, Patient stored) {
-		double score = 0;
-		if (hasFamily(input) && sameText(input.getNameFirstRep().getFamily(), familyNames(stored))) {
-			score += 0.3;
+	/** What agrees between a submitted Patient and a stored one, and the grade and score that gives. */
+	record Agreement(boolean family, boolean given, boolean birthDate, boolean postcode) {
+
+		static Agreement of(Patient input, Patient stored) {
+			String postcode = PatientMatcher.postcode(input);
+			return new Agreement(
+					hasFamily(input) && sameText(input.getNameFirstRep().getFamily(), familyNames(stored)),
+					hasGiven(input) && sameText(input.getNameFirstRep().getGiven().get(0).getValue(), givenNames(stored)),
+					input.hasBirthDate() && stored.hasBirthDate()
+							&& input.getBirthDateElement().getValueAsString().equals(stored.getBirthDateElement().getValueAsString()),
+					postcode != null && stored.getAddress().stream().map(PatientMatcher::normalisePostcode).anyMatch(postcode::equals));
 		}
-		if (hasGiven(input) && sameText(input.getNameFirstRep().getGiven().get(0).getValue(), givenNames(stored))) {
-			score += 0.2;
+
+		Grade grade() {
+			if (family && given && birthDate) {
+				return Grade.PROBABLE;
+			}
+			if ((birthDate && (family || given)) || (family && given && postcode)) {
+				return Grade.POSSIBLE;
+			}
+			return null;
 		}
-		if (input.hasBirthDate() && stored.hasBirthDate()
-				&& input.getBirthDateElement().getValueAsString().equals(stored.getBirthDateElement().getValueAsString())) {
-			score += 0.3;
+
+		double score() {
+			double score = (family ? 0.3 : 0) + (given ? 0.2 : 0) + (birthDate ? 0.3 : 0) + (postcode ? 0.2 : 0);
+			return Math.round(score * 100) / 100.0;
 		}
-		String postcode = postcode(input);
-		if (postcode != null && stored.getAddress().stream().map(PatientMatcher::normalisePostcode).anyMatch(postcode::equals)) {
-			score += 0.2;
-		}
-		return Math.round(score * 100) / 100.0;
 	}
 
 	private static boolean isMergedAway(Patient p) {
@@ -143,11 +165,13 @@ public class PatientMatcher {
 	}
 
 	private static boolean hasFamily(Patient p) {
-		return p.hasName() && p.getNameFirstRep().hasFamily();
+		return p.hasName() && p.getNameFirstRep().getFamily() != null && !p.getNameFirstRep().getFamily().isBlank();
 	}
 
+	/** The first given name has a value (a name element may carry only an extension). */
 	private static boolean hasGiven(Patient p) {
-		return p.hasName() && p.getNameFirstRep().hasGiven();
+		return p.hasName() && p.getNameFirstRep().hasGiven() && p.getNameFirstRep().getGiven().get(0).getValue() != null
+				&& !p.getNameFirstRep().getGiven().get(0).getValue().isBlank();
 	}
 
 	private static List<String> familyNames(Patient p) {
@@ -169,7 +193,7 @@ public class PatientMatcher {
 		return decomposed.replaceAll("\\p{M}", "").replaceAll("[\\s'’\\-.]", "").toLowerCase(Locale.ROOT);
 	}
 
-	private static String postcode(Patient p) {
+	static String postcode(Patient p) {
 		return p.getAddress().stream().map(PatientMatcher::normalisePostcode).filter(pc -> pc != null).findFirst().orElse(null);
 	}
 

@@ -22,9 +22,15 @@ import uk.childlink.identity.IdentifierSystems;
 import uk.childlink.identity.NhsNumber;
 
 /**
- * Before a merge moves anything: a child has one NHS number, so merging two records that hold different NHS numbers
- * is refused. (They are two children, or one of the numbers is wrong and must be corrected first.) Records that
- * cannot be resolved here are left to HAPI's merge, which reports them.
+ * Before a merge moves anything (HAPI moves references in one transaction and updates the records in another, so a
+ * rule failing in the second would leave a half-done merge):
+ * <ul>
+ *   <li>a child has one NHS number, so merging records that hold different NHS numbers is refused (two children, or
+ *       one number is wrong and must be corrected first);
+ *   <li>the record that keeps the NHS number is the one to keep: merging a record with an NHS number into one without
+ *       would leave the number, as HAPI carries it over ({@code use = old}), no longer the survivor's key.
+ * </ul>
+ * Records that cannot be resolved here are left to HAPI's merge, which reports them.
  */
 @Service
 class NhsNumberMergeCheck {
@@ -45,14 +51,19 @@ class NhsNumberMergeCheck {
 		if (source.isEmpty() || target.isEmpty()) {
 			return Optional.empty();
 		}
-		TreeSet<String> numbers = new TreeSet<>();
-		numbers.addAll(nhsNumbers(source.get()));
-		numbers.addAll(nhsNumbers(target.get()));
-		if (numbers.size() < 2) {
-			return Optional.empty();
+		List<String> sourceNumbers = nhsNumbers(source.get());
+		List<String> targetNumbers = nhsNumbers(target.get());
+		TreeSet<String> numbers = new TreeSet<>(sourceNumbers);
+		numbers.addAll(targetNumbers);
+		if (numbers.size() > 1) {
+			return Optional.of("Merging these records would give one child two NHS numbers (" + String.join(" and ", numbers)
+					+ "): they are different children, or one number is wrong and must be corrected before merging");
 		}
-		return Optional.of("Merging these records would give one child two NHS numbers (" + String.join(" and ", numbers)
-				+ "): they are different children, or one number is wrong and must be corrected before merging");
+		if (!sourceNumbers.isEmpty() && targetNumbers.isEmpty()) {
+			return Optional.of("The source record holds NHS number " + sourceNumbers.get(0) + " and the target holds none: "
+					+ "merge the other way round, keeping the record with the NHS number as the target");
+		}
+		return Optional.empty();
 	}
 
 	private Optional<Patient> resolve(IBaseReference ref, List<IBase> identifiers, RequestDetails request) {
@@ -80,6 +91,7 @@ class NhsNumberMergeCheck {
 		return patient.getIdentifier().stream()
 				.filter(i -> IdentifierSystems.NHS_NUMBER.equals(i.getSystem()) && NhsNumber.isValid(i.getValue()))
 				.map(i -> NhsNumber.parse(i.getValue()).value())
+				.distinct()
 				.toList();
 	}
 }

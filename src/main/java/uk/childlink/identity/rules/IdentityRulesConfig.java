@@ -16,6 +16,7 @@ class IdentityRulesConfig {
 	IdentityRulesConfig(IInterceptorService storageInterceptors, RestfulServer fhirServer, PatientIdentifierRules rules,
 			FhirContext fhirContext) {
 		storageInterceptors.registerInterceptor(new PatientIdentityInterceptor(rules, fhirContext));
+		storageInterceptors.registerInterceptor(new NhsNumberSearchNormaliser());
 		fhirServer.registerInterceptor(new DuplicateChildInterceptor(fhirContext));
 	}
 }

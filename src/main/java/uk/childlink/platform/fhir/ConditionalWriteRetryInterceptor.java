@@ -7,13 +7,15 @@ import ca.uhn.fhir.jpa.api.model.ResourceVersionConflictResolutionStrategy;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import org.hl7.fhir.r4.model.Bundle;
 
 /**
  * When many clients send the same record at once with a conditional create or update (an upsert), all but one
  * lose a race on a unique index. HAPI runs each write in a transaction it can retry; asking for a retry here
  * makes the losers run their condition again, find the winner's record, and answer with it instead of 409.
- * Transactions are retried whole (they are atomic), so conditional entries inside them behave the same.
- * Plain creates are not retried: a duplicate there is the client's conflict to see.
+ * A bundle is retried whole (a transaction is atomic) when it holds a conditional entry, so those entries behave
+ * the same. Plain creates, alone or in a bundle, are not retried: a duplicate there is the client's conflict to
+ * see, at once, and retrying it would only hold a server thread through HAPI's back-off.
  */
 @Interceptor
 class ConditionalWriteRetryInterceptor {
@@ -34,7 +36,8 @@ class ConditionalWriteRetryInterceptor {
 	private static boolean isConditional(RequestDetails request) {
 		RestOperationTypeEnum operation = request.getRestOperationType();
 		if (operation == RestOperationTypeEnum.TRANSACTION) {
-			return true;
+			return request.getResource() instanceof Bundle bundle
+					&& bundle.getEntry().stream().anyMatch(ConditionalWriteRetryInterceptor::isConditional);
 		}
 		if (operation == RestOperationTypeEnum.CREATE) {
 			return request.getHeader(Constants.HEADER_IF_NONE_EXIST) != null;
@@ -43,5 +46,11 @@ class ConditionalWriteRetryInterceptor {
 			return request.getId() == null || !request.getId().hasIdPart(); // PUT Patient?identifier=...
 		}
 		return false;
+	}
+
+	private static boolean isConditional(Bundle.BundleEntryComponent entry) {
+		Bundle.BundleEntryRequestComponent request = entry.getRequest();
+		return request.hasIfNoneExist() || (request.getMethod() != Bundle.HTTPVerb.GET
+				&& request.getMethod() != Bundle.HTTPVerb.POST && request.hasUrl() && request.getUrl().contains("?"));
 	}
 }

@@ -39,6 +39,7 @@ class FhirServerConfig {
 			PlatformProperties properties,
 			ObjectProvider<BuildProperties> buildProperties) {
 		systemDao.getContext().setParserErrorHandler(new RejectUnknownElementsErrorHandler());
+		systemDao.getContext().setLocalizer(new PrivacyPreservingLocalizer());
 		RestfulServer server = new RestfulServer(systemDao.getContext());
 		String version = buildProperties.stream().map(BuildProperties::getVersion).findFirst().orElse("dev");
 		server.setServerName(NAME);

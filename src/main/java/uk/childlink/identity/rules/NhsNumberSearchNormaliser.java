@@ -1,0 +1,87 @@
+package uk.childlink.identity.rules;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.dao.PreVerifyConditionalMatchCriteriaRequest;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.model.api.IQueryParameterType;
+import ca.uhn.fhir.rest.param.TokenParam;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import uk.childlink.identity.IdentifierSystems;
+import uk.childlink.identity.NhsNumber;
+
+/**
+ * NHS numbers are stored as ten bare digits; this lets searches and conditional URLs use the written forms too
+ * ({@code 943 476 5919}, {@code 943-476-5919}), as writes may. Values that are not valid NHS numbers are left as
+ * they are (and so match nothing).
+ */
+@Interceptor
+class NhsNumberSearchNormaliser {
+
+	private static final String NHS_PREFIX = IdentifierSystems.NHS_NUMBER + "|";
+
+	/** Every search, including the ones behind conditional creates, updates and deletes. */
+	@Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
+	public void normaliseSearch(SearchParameterMap map) {
+		for (String name : List.of("identifier", "nhs-number")) {
+			List<List<IQueryParameterType>> and = map.get(name);
+			if (and == null) {
+				continue;
+			}
+			for (List<IQueryParameterType> or : and) {
+				for (IQueryParameterType parameter : or) {
+					if (parameter instanceof TokenParam token
+							&& (name.equals("nhs-number") || IdentifierSystems.NHS_NUMBER.equals(token.getSystem()))) {
+						token.setValue(normalise(token.getValue()));
+					}
+				}
+			}
+		}
+	}
+
+	/** The conditional URL HAPI checks the stored resource against after a conditional write. */
+	@Hook(Pointcut.STORAGE_PREVERIFY_CONDITIONAL_MATCH_CRITERIA)
+	public void normaliseConditionalUrl(PreVerifyConditionalMatchCriteriaRequest request) {
+		request.setConditionalUrl(normaliseUrl(request.getConditionalUrl()));
+	}
+
+	static String normaliseUrl(String url) {
+		int query = url == null ? -1 : url.indexOf('?');
+		if (query < 0) {
+			return url;
+		}
+		String[] parameters = url.substring(query + 1).split("&");
+		for (int i = 0; i < parameters.length; i++) {
+			String[] nameAndValue = parameters[i].split("=", 2);
+			if (nameAndValue.length < 2) {
+				continue;
+			}
+			String name = decode(nameAndValue[0]);
+			if (!name.equals("identifier") && !name.equals("nhs-number")) {
+				continue;
+			}
+			String[] values = decode(nameAndValue[1]).split(",", -1);
+			for (int v = 0; v < values.length; v++) {
+				if (name.equals("nhs-number")) {
+					values[v] = normalise(values[v]);
+				} else if (values[v].startsWith(NHS_PREFIX)) {
+					values[v] = NHS_PREFIX + normalise(values[v].substring(NHS_PREFIX.length()));
+				}
+			}
+			parameters[i] = nameAndValue[0] + "=" + URLEncoder.encode(String.join(",", values), StandardCharsets.UTF_8);
+		}
+		return url.substring(0, query + 1) + String.join("&", parameters);
+	}
+
+	private static String normalise(String value) {
+		return NhsNumber.isValid(value) ? NhsNumber.parse(value).value() : value;
+	}
+
+	private static String decode(String text) {
+		return URLDecoder.decode(text, StandardCharsets.UTF_8);
+	}
+}

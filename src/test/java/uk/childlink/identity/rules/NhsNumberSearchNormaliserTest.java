@@ -1,0 +1,23 @@
+package uk.childlink.identity.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class NhsNumberSearchNormaliserTest {
+
+	@ParameterizedTest
+	@CsvSource(delimiter = ';', value = {
+		"Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|999-000-0018; Patient?identifier=https%3A%2F%2Ffhir.nhs.uk%2FId%2Fnhs-number%7C9990000018",
+		"Patient?identifier=https%3A%2F%2Ffhir.nhs.uk%2FId%2Fnhs-number%7C999%20000%200018; Patient?identifier=https%3A%2F%2Ffhir.nhs.uk%2FId%2Fnhs-number%7C9990000018",
+		"Patient?nhs-number=999 000 0018&family=Lark; Patient?nhs-number=9990000018&family=Lark",
+		"Patient?identifier=https://fhir.childlink.uk/Id/upn|B801200005001; Patient?identifier=https%3A%2F%2Ffhir.childlink.uk%2FId%2Fupn%7CB801200005001",
+		"Patient?nhs-number=not-a-number; Patient?nhs-number=not-a-number",
+		"Patient?family=Lark; Patient?family=Lark",
+		"Patient; Patient",
+	})
+	void conditionalUrlsCarryTheTenDigits(String url, String expected) {
+		assertThat(NhsNumberSearchNormaliser.normaliseUrl(url)).isEqualTo(expected);
+	}
+}
