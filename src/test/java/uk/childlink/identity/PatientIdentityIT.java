@@ -159,6 +159,39 @@ class PatientIdentityIT extends IntegrationTest {
 	}
 
 	@Test
+	void aDuplicateUnderIfMatchIsStillAConflictNotAPreconditionFailure() {
+		String nhs = Fixtures.nextNhsNumber();
+		client().create().resource(Fixtures.child(nhs, "Scaup", "Al", "2008-08-08")).execute();
+		IdType other = (IdType) client().create()
+				.resource(Fixtures.child(Fixtures.nextNhsNumber(), "Scaup", "Bo", "2008-08-08")).execute().getId();
+		Patient update = client().read().resource(Patient.class).withId(other.getIdPart()).execute();
+		update.getIdentifierFirstRep().setValue(nhs);
+
+		Response response = http().send("PUT", "/fhir/Patient/" + other.getIdPart(),
+				Map.of("Content-Type", "application/fhir+json", "Accept", "application/fhir+json", "If-Match", "W/\"1\""),
+				FHIR.newJsonParser().encodeResourceToString(update));
+
+		assertThat(response.status()).isEqualTo(409);
+		assertThat(response.body()).contains("is already on another child's record").doesNotContainPattern("Patient/[0-9]");
+	}
+
+	@Test
+	void aDuplicateInABatchDoesNotGiveAwayTheOtherRecord() {
+		String nhs = Fixtures.nextNhsNumber();
+		IdType existing = (IdType) client().create().resource(Fixtures.child(nhs, "Smew", "Cy", "2007-07-07")).execute().getId();
+		Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+		batch.addEntry().setResource(Fixtures.child(nhs, "Smew", "Di", "2007-07-07"))
+				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+
+		Bundle response = client().transaction().withBundle(batch).execute();
+
+		Bundle.BundleEntryResponseComponent entry = response.getEntryFirstRep().getResponse();
+		assertThat(entry.getStatus()).startsWith("409");
+		String outcome = FHIR.newJsonParser().encodeResourceToString(entry.getOutcome());
+		assertThat(outcome).contains("duplicate").doesNotContain(existing.toUnqualifiedVersionless().getValue());
+	}
+
+	@Test
 	void twoChildrenCannotShareACurrentUpnButMayShareAFormerOne() {
 		String upn = TestIdentifiers.nextPermanentUpn();
 		Patient first = Fixtures.child(Fixtures.nextNhsNumber(), "Crake", "Ed", "2012-12-12");

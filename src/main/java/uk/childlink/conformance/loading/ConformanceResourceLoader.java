@@ -51,10 +51,12 @@ class ConformanceResourceLoader {
 
 	/**
 	 * HAPI's own start-up order: after its batch job definitions are registered (storing a SearchParameter starts a
-	 * reindex job), before the application reports ready. Readiness stays down until this has run.
+	 * reindex job) and its interceptors, before the application reports ready. Readiness stays down until this has
+	 * run. (The port is already open by then: a client that ignores readiness on a very first start could write
+	 * before the one-record-per-child search parameters exist.)
 	 */
 	@EventListener(ContextRefreshedEvent.class)
-	@Order(IHapiBootOrder.REGISTER_INTERCEPTORS)
+	@Order(IHapiBootOrder.REGISTER_INTERCEPTORS + 1)
 	public void load() {
 		long start = System.nanoTime();
 		List<IBaseResource> resources = readAll();

@@ -32,6 +32,17 @@ class OperationsEndpointsIT extends IntegrationTest {
 	}
 
 	@Test
+	void madeUpResourceTypesAndOperationsDoNotBecomeMetricLabels() {
+		http().get("/fhir/Zz0x?name=a");
+		http().get("/fhir/Patient/$nope7");
+
+		String metrics = http().get("/actuator/prometheus", "text/plain").body();
+
+		assertThat(metrics).doesNotContain("Zz0x", "$nope7");
+		assertThat(metrics).contains("fhir_requests_seconds_count{interaction=\"unknown\",operation=\"none\",resource=\"unknown\"");
+	}
+
+	@Test
 	void operationsEndpointsAreNotUnderFhir() {
 		assertThat(http().get("/fhir/actuator/health", "application/json").status()).isEqualTo(404);
 	}
