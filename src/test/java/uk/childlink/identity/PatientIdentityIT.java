@@ -315,6 +315,12 @@ class PatientIdentityIT extends IntegrationTest {
 				.andParameter("code", new CodeType("temporary"))
 				.execute();
 		assertThat(lookup.getParameter("display").getValue().primitiveValue()).isEqualTo("Temporary UPN");
+
+		var expansion = client().operation().onType(org.hl7.fhir.r4.model.ValueSet.class).named("$expand")
+				.withParameter(org.hl7.fhir.r4.model.Parameters.class, "url",
+						new org.hl7.fhir.r4.model.UriType("https://fhir.childlink.uk/ValueSet/upn-status"))
+				.returnResourceType(org.hl7.fhir.r4.model.ValueSet.class).execute();
+		assertThat(expansion.getExpansion().getContains()).extracting(c -> c.getCode()).containsExactlyInAnyOrder("permanent", "temporary");
 	}
 
 	private int total(String url) {

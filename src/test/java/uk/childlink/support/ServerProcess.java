@@ -92,9 +92,17 @@ public final class ServerProcess implements AutoCloseable {
 		throw new IllegalStateException("Readiness was " + last + ", not " + status + ", after " + timeout + "; see " + log);
 	}
 
+	/** Kills the server outright (SIGKILL), as a crash or an impatient IDE would: nothing gets to clean up. */
+	public void kill() throws InterruptedException {
+		process.destroyForcibly().waitFor();
+	}
+
 	/** Stops the server as an operator would (SIGTERM), waiting for a graceful shutdown. */
 	@Override
 	public void close() throws InterruptedException {
+		if (!process.isAlive()) {
+			return;
+		}
 		process.destroy();
 		if (!process.waitFor(90, TimeUnit.SECONDS)) {
 			process.destroyForcibly().waitFor();

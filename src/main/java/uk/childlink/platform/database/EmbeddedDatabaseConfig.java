@@ -30,6 +30,7 @@ class EmbeddedDatabaseConfig {
 	EmbeddedPostgres embeddedPostgres(PlatformProperties properties) throws IOException {
 		Path dir = properties.embeddedDbDir().toAbsolutePath().normalize();
 		Files.createDirectories(dir);
+		OrphanedPostgres.stopIfLeftRunning(dir);
 		log.warn("Starting the embedded PostgreSQL with its data in {}. It is for local use only: for production "
 				+ "set SPRING_DATASOURCE_URL to an external PostgreSQL.", dir);
 		EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()

@@ -5,6 +5,9 @@ import ca.uhn.fhir.jpa.migrate.HapiMigrator;
 import ca.uhn.fhir.jpa.migrate.MigrationResult;
 import ca.uhn.fhir.jpa.migrate.tasks.HapiFhirJpaMigrationTasks;
 import ca.uhn.fhir.util.VersionEnum;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -14,7 +17,8 @@ import org.springframework.stereotype.Component;
 /**
  * Creates or upgrades the HAPI FHIR schema with HAPI's own migrator before Hibernate starts, so a new database
  * gets the full schema and an existing one the migrations of a newer HAPI version. Several server processes may
- * start at once against one database: HAPI's migrator takes a lock in its migration table.
+ * start at once against one database: a PostgreSQL advisory lock lets one migrate while the others wait (HAPI's own
+ * lock lives in its migration table, which the first start has to create unguarded).
  */
 @Component("childlinkSchemaMigration")
 public class SchemaMigration {
@@ -23,12 +27,22 @@ public class SchemaMigration {
 
 	private static final Logger log = LoggerFactory.getLogger(SchemaMigration.class);
 
-	SchemaMigration(DataSource dataSource) {
+	/** Any fixed number will do, as long as only this code uses it: "ChildLin" in ASCII. */
+	static final long ADVISORY_LOCK_KEY = 0x4368696c644c696eL;
+
+	SchemaMigration(DataSource dataSource) throws SQLException {
 		long start = System.nanoTime();
-		HapiMigrator migrator = new HapiMigrator(MIGRATION_TABLE, dataSource, DriverTypeEnum.POSTGRES_9_4);
-		migrator.addTasks(new HapiFhirJpaMigrationTasks(Set.of()).getAllTasks(VersionEnum.values()));
-		migrator.createMigrationTableIfRequired();
-		MigrationResult result = migrator.migrate();
-		log.info("Database schema ready in {} ms: {}", (System.nanoTime() - start) / 1_000_000, result.summary());
+		try (Connection lockHolder = dataSource.getConnection(); Statement sql = lockHolder.createStatement()) {
+			sql.execute("SELECT pg_advisory_lock(" + ADVISORY_LOCK_KEY + ")");
+			try {
+				HapiMigrator migrator = new HapiMigrator(MIGRATION_TABLE, dataSource, DriverTypeEnum.POSTGRES_9_4);
+				migrator.addTasks(new HapiFhirJpaMigrationTasks(Set.of()).getAllTasks(VersionEnum.values()));
+				migrator.createMigrationTableIfRequired();
+				MigrationResult result = migrator.migrate();
+				log.info("Database schema ready in {} ms: {}", (System.nanoTime() - start) / 1_000_000, result.summary());
+			} finally {
+				sql.execute("SELECT pg_advisory_unlock(" + ADVISORY_LOCK_KEY + ")");
+			}
+		}
 	}
 }

@@ -3,9 +3,17 @@ package uk.childlink.platform.fhir;
 import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.IDaoRegistry;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.config.util.ResourceCountCacheUtil;
+import ca.uhn.fhir.jpa.provider.DaoRegistryResourceSupportedSvc;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.jpa.search.IStaleSearchDeletingSvc;
+import ca.uhn.fhir.jpa.search.StaleSearchDeletingSvcImpl;
+import ca.uhn.fhir.jpa.util.ResourceCountCache;
+import ca.uhn.fhir.rest.api.IResourceSupportedSvc;
 import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
-import ca.uhn.fhir.jpa.config.HapiJpaConfig;
 import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
 import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
@@ -26,13 +34,14 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 import uk.childlink.platform.PlatformProperties;
 
 /**
- * HAPI FHIR's JPA storage on PostgreSQL: HAPI's own Spring configuration, plus the few beans it expects the
- * application to supply (storage settings, entity manager factory, transaction manager).
+ * HAPI FHIR's JPA storage on PostgreSQL: HAPI's own Spring configuration, plus the beans it expects the application
+ * to supply (storage settings, entity manager factory, transaction manager, and what HAPI's {@code HapiJpaConfig}
+ * would add, less its Hibernate Search services: without them HAPI expands ValueSets and searches from the database
+ * alone, where with them it would call a full-text index that is not there).
  */
 @Configuration(proxyBeanMethods = false)
 @Import({
 	JpaR4Config.class,
-	HapiJpaConfig.class,
 	JpaBatch2Config.class,
 	Batch2JobsConfig.class,
 	SubscriptionChannelConfig.class,
@@ -48,7 +57,30 @@ class JpaStorageConfig {
 		settings.setFetchSizeDefaultMaximum(properties.maxPageSize());
 		// :contains is part of standard FHIR search; it costs a scan only for the searches that use it
 		settings.setAllowContainsSearches(true);
+		// HAPI pre-expands stored ValueSets through Hibernate Search (Lucene), which is not used here: the task only
+		// fails and logs. Expansions ($expand, validation) are computed when asked for instead.
+		settings.setPreExpandValueSets(false);
 		return settings;
+	}
+
+	@Bean
+	IStaleSearchDeletingSvc staleSearchDeletingSvc() {
+		return new StaleSearchDeletingSvcImpl();
+	}
+
+	@Bean
+	DatabaseBackedPagingProvider databaseBackedPagingProvider() {
+		return new DatabaseBackedPagingProvider();
+	}
+
+	@Bean
+	IResourceSupportedSvc resourceSupportedSvc(IDaoRegistry daoRegistry) {
+		return new DaoRegistryResourceSupportedSvc(daoRegistry);
+	}
+
+	@Bean(name = "myResourceCountsCache")
+	ResourceCountCache resourceCountsCache(IFhirSystemDao<?, ?> systemDao) {
+		return ResourceCountCacheUtil.newResourceCountCache(systemDao);
 	}
 
 	@Bean

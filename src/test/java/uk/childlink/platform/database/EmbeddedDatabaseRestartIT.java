@@ -17,8 +17,9 @@ import uk.childlink.support.Fixtures;
 import uk.childlink.support.ServerProcess;
 
 /**
- * The packaged jar, started twice on one data directory: what was written before a restart is there after it.
- * Then the database goes away underneath the server, and readiness says so while liveness does not.
+ * The packaged jar, started three times on one data directory: what was written before a restart is there after it,
+ * after a clean stop and after the server was killed outright (leaving its PostgreSQL running). Then the database
+ * goes away underneath the server, and readiness says so while liveness does not.
  */
 class EmbeddedDatabaseRestartIT {
 
@@ -28,7 +29,7 @@ class EmbeddedDatabaseRestartIT {
 	Path dataDir;
 
 	@Test
-	void dataSurvivesARestartAndReadinessFollowsTheDatabase() throws Exception {
+	void dataSurvivesRestartsAndReadinessFollowsTheDatabase() throws Exception {
 		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
 		String nhs = Fixtures.nextNhsNumber();
 		IdType id;
@@ -40,6 +41,14 @@ class EmbeddedDatabaseRestartIT {
 		assertThat(pidFile).as("embedded PostgreSQL stopped cleanly with the server").doesNotExist();
 
 		try (ServerProcess server = ServerProcess.start(dataDir)) {
+			Patient read = client(server).read().resource(Patient.class).withId(id.getIdPart()).execute();
+			assertThat(read.getIdentifierFirstRep().getValue()).isEqualTo(nhs);
+			server.kill();
+		}
+		assertThat(pidFile).as("the killed server's PostgreSQL is left running").exists();
+
+		try (ServerProcess server = ServerProcess.start(dataDir)) {
+			assertThat(server.log()).contains("left running by an earlier ChildLink");
 			IGenericClient client = client(server);
 			Patient read = client.read().resource(Patient.class).withId(id.getIdPart()).execute();
 			assertThat(read.getIdentifierFirstRep().getValue()).isEqualTo(nhs);

@@ -78,6 +78,13 @@ class ErrorResponsesIT extends IntegrationTest {
 	}
 
 	@Test
+	void fullTextSearchIsNotOffered() {
+		Response response = http().get("/fhir/Patient?_content=asthma");
+
+		assertOutcome(response, 400, "Fulltext search is not enabled");
+	}
+
+	@Test
 	void invalidSearchValue() {
 		Response response = http().get("/fhir/Patient?birthdate=last-tuesday");
 
