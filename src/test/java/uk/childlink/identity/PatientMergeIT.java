@@ -79,14 +79,7 @@ class PatientMergeIT extends IntegrationTest {
 		other.addIdentifier().setSystem(IdentifierSystems.NHS_NUMBER).setValue(Fixtures.nextNhsNumber());
 		client().update().resource(other).execute();
 
-		try {
-			merge(source, target, false);
-			throw new AssertionError("the merge should have been refused");
-		} catch (BaseServerResponseException e) {
-			assertThat(e.getStatusCode()).isEqualTo(422);
-			assertThat(((OperationOutcome) e.getOperationOutcome()).getIssueFirstRep().getDiagnostics())
-					.contains("two NHS numbers");
-		}
+		assertRefused(source, target, "two NHS numbers");
 		assertThat(readObservation().getSubject().getReference()).isEqualTo(source.getValue());
 		assertThat(read(source).hasLink()).isFalse();
 	}
@@ -94,16 +87,20 @@ class PatientMergeIT extends IntegrationTest {
 	@Test
 	void mergingTheRecordWithTheNhsNumberIntoOneWithoutIsRefused() {
 		// the other way round from the school-record case: the source holds the NHS number
-		try {
-			merge(target, source, false);
-			throw new AssertionError("the merge should have been refused");
-		} catch (BaseServerResponseException e) {
-			assertThat(e.getStatusCode()).isEqualTo(422);
-			assertThat(((OperationOutcome) e.getOperationOutcome()).getIssueFirstRep().getDiagnostics())
-					.contains("merge the other way round");
-		}
+		assertRefused(target, source, "merge the other way round");
 		assertThat(readObservation().getSubject().getReference()).isEqualTo(source.getValue());
 		assertThat(read(target).hasLink()).isFalse();
+	}
+
+	private void assertRefused(IdType from, IdType into, String reason) {
+		try {
+			merge(from, into, false);
+		} catch (BaseServerResponseException e) {
+			assertThat(e.getStatusCode()).isEqualTo(422);
+			assertThat(((OperationOutcome) e.getOperationOutcome()).getIssueFirstRep().getDiagnostics()).contains(reason);
+			return;
+		}
+		throw new AssertionError("the merge should have been refused: " + reason);
 	}
 
 	private Parameters merge(IdType from, IdType into, boolean preview) {

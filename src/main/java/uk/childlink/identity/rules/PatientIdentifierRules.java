@@ -87,13 +87,7 @@ public class PatientIdentifierRules {
 	/** A child without an NHS number yet: the identifier has no value and says why (UK Core extension). */
 	private static void checkUnavailableReason(Identifier identifier, String path, List<IdentifierProblem> problems) {
 		Extension reason = identifier.getExtensionByUrl(IdentifierSystems.NHS_NUMBER_UNAVAILABLE_REASON_EXTENSION);
-		String code = reason != null && reason.getValue() instanceof CodeableConcept cc
-				? cc.getCoding().stream()
-						.filter(c -> IdentifierSystems.NHS_NUMBER_UNAVAILABLE_REASON_SYSTEM.equals(c.getSystem()))
-						.map(Coding::getCode)
-						.findFirst()
-						.orElse(null)
-				: null;
+		String code = reason == null ? null : codeIn(reason, IdentifierSystems.NHS_NUMBER_UNAVAILABLE_REASON_SYSTEM);
 		if (code == null || !UNAVAILABLE_REASONS.contains(code)) {
 			problems.add(new IdentifierProblem(path + ".value", "NHS number is empty: give the number, or leave out "
 					+ "the value and say why with the extension " + IdentifierSystems.NHS_NUMBER_UNAVAILABLE_REASON_EXTENSION
@@ -109,13 +103,7 @@ public class PatientIdentifierRules {
 			if (!IdentifierSystems.NHS_NUMBER_VERIFICATION_STATUS_EXTENSION.equals(ext.getUrl())) {
 				continue;
 			}
-			String code = ext.getValue() instanceof CodeableConcept cc
-					? cc.getCoding().stream()
-							.filter(c -> IdentifierSystems.NHS_NUMBER_VERIFICATION_STATUS_SYSTEM.equals(c.getSystem()))
-							.map(Coding::getCode)
-							.findFirst()
-							.orElse(null)
-					: null;
+			String code = codeIn(ext, IdentifierSystems.NHS_NUMBER_VERIFICATION_STATUS_SYSTEM);
 			if (code == null || !VERIFICATION_CODES.contains(code)) {
 				problems.add(new IdentifierProblem(path + ".extension[" + j + "]", "NHS number verification status must be a "
 						+ "code 01-08 from " + IdentifierSystems.NHS_NUMBER_VERIFICATION_STATUS_SYSTEM + ", not " + describe(ext)));
@@ -161,6 +149,13 @@ public class PatientIdentifierRules {
 					+ " (known: " + IdentifierSystems.UPN + ", " + IdentifierSystems.ULN + ", "
 					+ IdentifierSystems.LA_CHILD_ID_PREFIX + "<LA number>)"));
 		}
+	}
+
+	/** The code from {@code system} in an extension whose value is a CodeableConcept, or null. */
+	private static String codeIn(Extension ext, String system) {
+		return ext.getValue() instanceof CodeableConcept cc
+				? cc.getCoding().stream().filter(c -> system.equals(c.getSystem())).map(Coding::getCode).findFirst().orElse(null)
+				: null;
 	}
 
 	private static String describe(Extension ext) {
