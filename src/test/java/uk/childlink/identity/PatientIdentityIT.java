@@ -96,14 +96,19 @@ class PatientIdentityIT extends IntegrationTest {
 				new CodeableConcept(new Coding(IdentifierSystems.NHS_NUMBER_VERIFICATION_STATUS_SYSTEM, "01", "Number present and verified")));
 		patient.addIdentifier().setSystem(IdentifierSystems.UPN).setValue(upn)
 				.addExtension(IdentifierSystems.UPN_STATUS_EXTENSION, new CodeType("temporary"));
-		patient.addIdentifier().setSystem(IdentifierSystems.ULN).setValue(TestIdentifiers.nextUln());
-		patient.addIdentifier().setSystem(IdentifierSystems.LA_CHILD_ID_PREFIX + "801").setValue("CIN-000123");
+		String uln = TestIdentifiers.nextUln();
+		String laChildId = "CIN-" + uln;
+		patient.addIdentifier().setSystem(IdentifierSystems.ULN).setValue(uln);
+		patient.addIdentifier().setSystem(IdentifierSystems.LA_CHILD_ID_PREFIX + "801").setValue(laChildId);
 
 		IdType id = (IdType) client().create().resource(patient).execute().getId();
 
 		Patient stored = client().read().resource(Patient.class).withId(id.getIdPart()).execute();
 		assertThat(stored.getIdentifier().get(1).getValue()).isEqualTo(upn.toUpperCase());
 		assertThat(total("Patient?identifier=" + IdentifierSystems.UPN + "|" + upn.toUpperCase())).isEqualTo(1);
+		assertThat(total("Patient?identifier=" + IdentifierSystems.ULN + "|" + uln)).isEqualTo(1);
+		assertThat(total("Patient?identifier=" + IdentifierSystems.LA_CHILD_ID_PREFIX + "801|" + laChildId)).isEqualTo(1);
+		assertThat(total("Patient?identifier=" + IdentifierSystems.LA_CHILD_ID_PREFIX + "802|" + laChildId)).isZero();
 	}
 
 	@Test
