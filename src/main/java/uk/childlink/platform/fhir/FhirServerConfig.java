@@ -51,8 +51,6 @@ class FhirServerConfig {
 		server.registerProvider(systemProvider);
 		server.registerProvider(valueSetOperations);
 
-		pagingProvider.setDefaultPageSize(properties.defaultPageSize());
-		pagingProvider.setMaximumPageSize(properties.maxPageSize());
 		server.setPagingProvider(pagingProvider);
 
 		JpaCapabilityStatementProvider capabilities = new JpaCapabilityStatementProvider(

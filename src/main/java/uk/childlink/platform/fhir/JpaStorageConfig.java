@@ -68,9 +68,13 @@ class JpaStorageConfig {
 		return new StaleSearchDeletingSvcImpl();
 	}
 
+	/** Search results are paged from the database, so a next link works from any client and any server process. */
 	@Bean
-	DatabaseBackedPagingProvider databaseBackedPagingProvider() {
-		return new DatabaseBackedPagingProvider();
+	DatabaseBackedPagingProvider databaseBackedPagingProvider(PlatformProperties properties) {
+		DatabaseBackedPagingProvider paging = new DatabaseBackedPagingProvider();
+		paging.setDefaultPageSize(properties.defaultPageSize());
+		paging.setMaximumPageSize(properties.maxPageSize());
+		return paging;
 	}
 
 	@Bean
