@@ -57,9 +57,9 @@ class TerminologyIT extends IntegrationTest {
 
 	@Test
 	void dfeEthnicityTranslatesToTheNhsEthnicCategory() {
-		assertThat(translate("WBRI")).isEqualTo("A");
-		assertThat(translate("WROM")).isEqualTo("C"); // Gypsy/Roma has no NHS category of its own
-		assertThat(translate("NOBT")).isEqualTo("99");
+		assertThat(translate("WBRI")).isEqualTo("A equivalent");
+		assertThat(translate("WROM")).isEqualTo("C wider"); // Gypsy/Roma has no NHS category of its own
+		assertThat(translate("NOBT")).isEqualTo("99 equivalent");
 	}
 
 	@Test
@@ -85,7 +85,7 @@ class TerminologyIT extends IntegrationTest {
 				.filter(p -> p.getPart().stream().anyMatch(part -> part.getName().equals("code")
 						&& name.equals(part.getValue().primitiveValue())))
 				.flatMap(p -> p.getPart().stream().filter(part -> part.getName().equals("value")))
-				.map(part -> part.getValue().primitiveValue())
+				.map(part -> part.getValue() instanceof org.hl7.fhir.r4.model.Coding coding ? coding.getCode() : part.getValue().primitiveValue())
 				.findFirst()
 				.orElseThrow(() -> new AssertionError("no property " + name));
 	}
@@ -112,9 +112,11 @@ class TerminologyIT extends IntegrationTest {
 				.andParameter("code", new CodeType(code))
 				.execute();
 		assertThat(((BooleanType) out.getParameter("result").getValue()).booleanValue()).isTrue();
-		return out.getParameter().stream().filter(p -> p.getName().equals("match"))
-				.flatMap(p -> p.getPart().stream()).filter(p -> p.getName().equals("concept"))
-				.map(p -> ((org.hl7.fhir.r4.model.Coding) p.getValue()).getCode())
-				.findFirst().orElseThrow();
+		var match = out.getParameter().stream().filter(p -> p.getName().equals("match")).findFirst().orElseThrow();
+		String target = match.getPart().stream().filter(p -> p.getName().equals("concept"))
+				.map(p -> ((org.hl7.fhir.r4.model.Coding) p.getValue()).getCode()).findFirst().orElseThrow();
+		String equivalence = match.getPart().stream().filter(p -> p.getName().equals("equivalence"))
+				.map(p -> p.getValue().primitiveValue()).findFirst().orElseThrow();
+		return target + " " + equivalence;
 	}
 }

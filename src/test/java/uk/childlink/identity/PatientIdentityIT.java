@@ -70,6 +70,24 @@ class PatientIdentityIT extends IntegrationTest {
 	}
 
 	@Test
+	void transactionUpsertsMayWriteTheNhsNumberWithHyphens() {
+		String nhs = Fixtures.nextNhsNumber();
+		String hyphens = nhs.substring(0, 3) + "-" + nhs.substring(3, 6) + "-" + nhs.substring(6);
+		Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		tx.addEntry().setFullUrl("urn:uuid:" + java.util.UUID.randomUUID())
+				.setResource(Fixtures.child(hyphens, "Knot", "Vi", "2013-03-13"))
+				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient")
+				.setIfNoneExist("identifier=" + IdentifierSystems.NHS_NUMBER + "|" + hyphens);
+
+		Bundle first = client().transaction().withBundle(tx).execute();
+		Bundle second = client().transaction().withBundle(tx).execute();
+
+		assertThat(first.getEntryFirstRep().getResponse().getStatus()).startsWith("201");
+		assertThat(second.getEntryFirstRep().getResponse().getStatus()).startsWith("200");
+		assertThat(total("Patient?nhs-number=" + nhs)).isEqualTo(1);
+	}
+
+	@Test
 	void everyBrokenRuleIsListed() {
 		Patient patient = Fixtures.child(Fixtures.nextNhsNumber(), "Finch", "Al", "2014-04-04");
 		patient.getIdentifierFirstRep().addExtension(IdentifierSystems.NHS_NUMBER_VERIFICATION_STATUS_EXTENSION,

@@ -120,6 +120,18 @@ class PatientMatchIT extends IntegrationTest {
 	}
 
 	@Test
+	void aBirthDateThatIsOnlyAnExtensionDoesNotCount() {
+		Patient query = new Patient();
+		query.addName().setFamily(family);
+		query.getBirthDateElement().addExtension("http://hl7.org/fhir/StructureDefinition/data-absent-reason",
+				new org.hl7.fhir.r4.model.CodeType("unknown"));
+
+		assertThatThrownBy(() -> match(query, null, null))
+				.isInstanceOf(InvalidRequestException.class)
+				.hasMessageContaining("Nothing to match on");
+	}
+
+	@Test
 	void aNameThatIsOnlyAnExtensionIsNothingToMatchOn() {
 		Patient query = new Patient();
 		query.addName().getFamilyElement().addExtension("http://example.org/unknown", new org.hl7.fhir.r4.model.StringType("x"));

@@ -92,6 +92,23 @@ class PatientMergeIT extends IntegrationTest {
 		assertThat(read(target).hasLink()).isFalse();
 	}
 
+	@Test
+	void aClientsResultPatientIsNotAccepted() {
+		Parameters in = new Parameters();
+		in.addParameter().setName("source-patient").setValue(new Reference(source));
+		in.addParameter().setName("target-patient").setValue(new Reference(target));
+		in.addParameter().setName("result-patient").setResource(read(target));
+
+		try {
+			client().operation().onType(Patient.class).named("$merge").withParameters(in).execute();
+			throw new AssertionError("result-patient should have been refused");
+		} catch (BaseServerResponseException e) {
+			assertThat(e.getStatusCode()).isEqualTo(400);
+			assertThat(e.getMessage()).contains("result-patient is not supported");
+		}
+		assertThat(readObservation().getSubject().getReference()).isEqualTo(source.getValue());
+	}
+
 	private void assertRefused(IdType from, IdType into, String reason) {
 		try {
 			merge(from, into, false);

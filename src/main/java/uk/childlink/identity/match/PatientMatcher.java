@@ -79,7 +79,7 @@ public class PatientMatcher {
 	/** Whether {@code input} has anything to match on. */
 	public static boolean hasMatchableData(Patient input) {
 		boolean identifier = input.getIdentifier().stream().anyMatch(i -> i.hasSystem() && i.hasValue());
-		int demographics = (input.hasBirthDate() ? 1 : 0) + (hasFamily(input) ? 1 : 0) + (hasGiven(input) ? 1 : 0);
+		int demographics = (hasBirthDate(input) ? 1 : 0) + (hasFamily(input) ? 1 : 0) + (hasGiven(input) ? 1 : 0);
 		return identifier || demographics >= 2;
 	}
 
@@ -99,7 +99,7 @@ public class PatientMatcher {
 
 	/** Children sharing two of birth date, family name and given name with {@code input}. */
 	private List<Patient> demographicCandidates(Patient input, RequestDetails request) {
-		DateParam birth = input.hasBirthDate() ? new DateParam(input.getBirthDateElement().getValueAsString()) : null;
+		DateParam birth = hasBirthDate(input) ? new DateParam(input.getBirthDateElement().getValueAsString()) : null;
 		StringParam family = hasFamily(input) ? new StringParam(input.getNameFirstRep().getFamily()) : null;
 		StringParam given = hasGiven(input) ? new StringParam(input.getNameFirstRep().getGiven().get(0).getValue()) : null;
 		List<Patient> found = new ArrayList<>();
@@ -138,7 +138,7 @@ public class PatientMatcher {
 			return new Agreement(
 					hasFamily(input) && sameText(input.getNameFirstRep().getFamily(), familyNames(stored)),
 					hasGiven(input) && sameText(input.getNameFirstRep().getGiven().get(0).getValue(), givenNames(stored)),
-					input.hasBirthDate() && stored.hasBirthDate()
+					hasBirthDate(input) && hasBirthDate(stored)
 							&& input.getBirthDateElement().getValueAsString().equals(stored.getBirthDateElement().getValueAsString()),
 					postcode != null && stored.getAddress().stream().map(PatientMatcher::normalisePostcode).anyMatch(postcode::equals));
 		}
@@ -162,6 +162,11 @@ public class PatientMatcher {
 	private static boolean isMergedAway(Patient p) {
 		return !p.getActive() && p.hasActive()
 				&& p.getLink().stream().anyMatch(l -> l.getType() == Patient.LinkType.REPLACEDBY);
+	}
+
+	/** A birth date with a value (the element may carry only an extension, such as a data-absent reason). */
+	private static boolean hasBirthDate(Patient p) {
+		return p.getBirthDateElement().getValue() != null;
 	}
 
 	private static boolean hasFamily(Patient p) {

@@ -43,11 +43,9 @@ class NhsNumberMergeCheck {
 
 	/** The NHS numbers the target would hold after the merge, if more than one: the reason to refuse. */
 	Optional<String> conflict(List<IBase> sourceIdentifiers, List<IBase> targetIdentifiers, IBaseReference sourceRef,
-			IBaseReference targetRef, IBaseResource resultPatient, RequestDetails request) {
+			IBaseReference targetRef, RequestDetails request) {
 		Optional<Patient> source = resolve(sourceRef, sourceIdentifiers, request);
-		Optional<Patient> target = resultPatient instanceof Patient result
-				? Optional.of(result)
-				: resolve(targetRef, targetIdentifiers, request);
+		Optional<Patient> target = resolve(targetRef, targetIdentifiers, request);
 		if (source.isEmpty() || target.isEmpty()) {
 			return Optional.empty();
 		}

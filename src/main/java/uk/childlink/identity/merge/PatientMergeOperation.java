@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.svc.IMergeOperationProviderSvc;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.provider.ProviderConstants;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
@@ -19,8 +20,8 @@ import org.hl7.fhir.r4.model.Patient;
 /**
  * {@code POST /fhir/Patient/$merge} (FHIR Patient-merge): HAPI FHIR's merge (references move to the target, the
  * source is kept inactive and linked {@code replaced-by}, the target links {@code replaces} and gains the source's
- * identifiers as {@code use = old}; {@code preview} shows the result without writing), with ChildLink's rule checked
- * first: a merge that would give the child two NHS numbers is refused (422) before anything moves.
+ * identifiers as {@code use = old}; {@code preview} shows the result without writing), with ChildLink's rules checked
+ * before anything moves (see {@link NhsNumberMergeCheck}). A client-supplied {@code result-patient} is refused (400).
  */
 class PatientMergeOperation {
 
@@ -51,7 +52,13 @@ class PatientMergeOperation {
 			@OperationParam(name = ProviderConstants.OPERATION_MERGE_PARAM_RESULT_PATIENT, max = 1) IBaseResource resultPatient,
 			@OperationParam(name = ProviderConstants.OPERATION_MERGE_PARAM_RESOURCE_LIMIT, typeName = "unsignedInt")
 					IPrimitiveType<Integer> resourceLimit) {
-		check.conflict(sourceIdentifiers, targetIdentifiers, source, target, resultPatient, request).ifPresent(reason -> {
+		if (resultPatient != null) {
+			// HAPI applies a client's result-patient after references have moved; ChildLink's rules on it could then
+			// only fail half-way, so the server builds the result itself
+			throw new InvalidRequestException("result-patient is not supported: ChildLink builds the merged record "
+					+ "itself (the target, with the source's identifiers carried over as use = old)");
+		}
+		check.conflict(sourceIdentifiers, targetIdentifiers, source, target, request).ifPresent(reason -> {
 			OperationOutcome outcome = new OperationOutcome();
 			outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
 					.setCode(OperationOutcome.IssueType.BUSINESSRULE).setDiagnostics(reason);

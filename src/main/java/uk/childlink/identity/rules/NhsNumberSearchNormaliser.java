@@ -49,9 +49,13 @@ class NhsNumberSearchNormaliser {
 		request.setConditionalUrl(normaliseUrl(request.getConditionalUrl()));
 	}
 
+	/** A match URL, {@code Patient?identifier=...}, or just its query ({@code identifier=...}, as in ifNoneExist). */
 	static String normaliseUrl(String url) {
-		int query = url == null ? -1 : url.indexOf('?');
-		if (query < 0) {
+		if (url == null || url.isEmpty()) {
+			return url;
+		}
+		int query = url.indexOf('?');
+		if (query < 0 && !url.contains("=")) {
 			return url;
 		}
 		String[] parameters = url.substring(query + 1).split("&");

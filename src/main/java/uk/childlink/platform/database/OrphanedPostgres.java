@@ -38,20 +38,22 @@ final class OrphanedPostgres {
 			if (lock == null) {
 				return; // a live server owns the directory; starting will report that clearly
 			}
-			postmaster(pidFile).ifPresent(orphan -> stop(orphan, dataDir));
+			postmaster(pidFile, dataDir).ifPresent(orphan -> stop(orphan, dataDir));
 		} catch (IOException e) {
 			throw new UncheckedIOException(e);
 		}
 	}
 
-	private static Optional<ProcessHandle> postmaster(Path pidFile) throws IOException {
+	/** The live postgres process serving {@code dataDir}; a stale pid now used by another process is ignored. */
+	private static Optional<ProcessHandle> postmaster(Path pidFile, Path dataDir) throws IOException {
 		List<String> lines = Files.readAllLines(pidFile);
 		if (lines.isEmpty() || !lines.get(0).trim().matches("\\d+")) {
 			return Optional.empty();
 		}
 		return ProcessHandle.of(Long.parseLong(lines.get(0).trim()))
 				.filter(ProcessHandle::isAlive)
-				.filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
+				.filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+				.filter(p -> p.info().arguments().map(List::of).map(args -> args.contains(dataDir.toString())).orElse(false));
 	}
 
 	private static void stop(ProcessHandle orphan, Path dataDir) {

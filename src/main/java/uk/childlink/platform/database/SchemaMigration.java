@@ -5,7 +5,9 @@ import ca.uhn.fhir.jpa.migrate.HapiMigrator;
 import ca.uhn.fhir.jpa.migrate.MigrationResult;
 import ca.uhn.fhir.jpa.migrate.tasks.HapiFhirJpaMigrationTasks;
 import ca.uhn.fhir.util.VersionEnum;
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Set;
@@ -27,12 +29,23 @@ public class SchemaMigration {
 
 	private static final Logger log = LoggerFactory.getLogger(SchemaMigration.class);
 
+	/**
+	 * A connection of its own for the lock, outside the pool: HAPI's migrator itself needs two pooled connections at
+	 * once, so a small pool would otherwise run dry.
+	 */
+	private static Connection lockConnection(DataSource dataSource) throws SQLException {
+		if (dataSource instanceof HikariDataSource hikari && hikari.getJdbcUrl() != null) {
+			return DriverManager.getConnection(hikari.getJdbcUrl(), hikari.getUsername(), hikari.getPassword());
+		}
+		return dataSource.getConnection();
+	}
+
 	/** Any fixed number will do, as long as only this code uses it: "ChildLin" in ASCII. */
 	static final long ADVISORY_LOCK_KEY = 0x4368696c644c696eL;
 
 	SchemaMigration(DataSource dataSource) throws SQLException {
 		long start = System.nanoTime();
-		try (Connection lockHolder = dataSource.getConnection(); Statement sql = lockHolder.createStatement()) {
+		try (Connection lockHolder = lockConnection(dataSource); Statement sql = lockHolder.createStatement()) {
 			sql.execute("SELECT pg_advisory_lock(" + ADVISORY_LOCK_KEY + ")");
 			try {
 				HapiMigrator migrator = new HapiMigrator(MIGRATION_TABLE, dataSource, DriverTypeEnum.POSTGRES_9_4);

@@ -13,9 +13,10 @@ import org.hl7.fhir.r4.model.Bundle;
  * When many clients send the same record at once with a conditional create or update (an upsert), all but one
  * lose a race on a unique index. HAPI runs each write in a transaction it can retry; asking for a retry here
  * makes the losers run their condition again, find the winner's record, and answer with it instead of 409.
- * A bundle is retried whole (a transaction is atomic) when it holds a conditional entry, so those entries behave
- * the same. Plain creates, alone or in a bundle, are not retried: a duplicate there is the client's conflict to
- * see, at once, and retrying it would only hold a server thread through HAPI's back-off.
+ * A transaction bundle is retried whole (it is atomic) when it holds a conditional entry, so those entries behave
+ * the same. A batch is not retried: HAPI runs its entries one by one under the batch's request, so a retry could not
+ * be limited to the conditional entries. Plain creates are not retried: a duplicate there is the client's conflict
+ * to see, at once, and retrying it would only hold a server thread through HAPI's back-off.
  */
 @Interceptor
 class ConditionalWriteRetryInterceptor {
@@ -37,6 +38,7 @@ class ConditionalWriteRetryInterceptor {
 		RestOperationTypeEnum operation = request.getRestOperationType();
 		if (operation == RestOperationTypeEnum.TRANSACTION) {
 			return request.getResource() instanceof Bundle bundle
+					&& bundle.getType() == Bundle.BundleType.TRANSACTION
 					&& bundle.getEntry().stream().anyMatch(ConditionalWriteRetryInterceptor::isConditional);
 		}
 		if (operation == RestOperationTypeEnum.CREATE) {

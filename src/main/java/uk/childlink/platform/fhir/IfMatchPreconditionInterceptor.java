@@ -19,8 +19,11 @@ import java.util.List;
 @Interceptor
 class IfMatchPreconditionInterceptor {
 
-	/** HAPI's codes for "not the current version": update (0989), patch (0974), delete (0961). */
-	static final List<String> VERSION_MISMATCH = List.of("HAPI-0989:", "HAPI-0974:", "HAPI-0961:");
+	/**
+	 * HAPI's codes for "not the current version": update (0989), patch (0974), delete (0961), and the database's
+	 * version check when another write of the same version committed first (0823).
+	 */
+	static final List<String> VERSION_MISMATCH = List.of("HAPI-0989:", "HAPI-0974:", "HAPI-0961:", "HAPI-0823:");
 
 	@Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
 	public BaseServerResponseException toPreconditionFailed(RequestDetails request, Throwable exception) {

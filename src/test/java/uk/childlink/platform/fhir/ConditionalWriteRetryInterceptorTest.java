@@ -56,6 +56,10 @@ class ConditionalWriteRetryInterceptorTest {
 		ifNoneExist.getEntryFirstRep().getRequest().setIfNoneExist("identifier=x|y");
 		request.setResource(ifNoneExist);
 		assertThat(retries(request)).isEqualTo(ConditionalWriteRetryInterceptor.MAX_RETRIES);
+
+		// a batch's entries run one by one under the batch's request: no retry, whatever its entries
+		request.setResource(ifNoneExist.copy().setType(Bundle.BundleType.BATCH));
+		assertThat(retries(request)).isZero();
 	}
 
 	@Test
