@@ -46,7 +46,11 @@ class NhsNumberSearchNormaliser {
 	/** The conditional URL HAPI checks the stored resource against after a conditional write. */
 	@Hook(Pointcut.STORAGE_PREVERIFY_CONDITIONAL_MATCH_CRITERIA)
 	public void normaliseConditionalUrl(PreVerifyConditionalMatchCriteriaRequest request) {
-		request.setConditionalUrl(normaliseUrl(request.getConditionalUrl()));
+		try {
+			request.setConditionalUrl(normaliseUrl(request.getConditionalUrl()));
+		} catch (IllegalArgumentException malformedEscape) {
+			// left as it came: HAPI's own parsing of the URL reports it to the client
+		}
 	}
 
 	/** A match URL, {@code Patient?identifier=...}, or just its query ({@code identifier=...}, as in ifNoneExist). */

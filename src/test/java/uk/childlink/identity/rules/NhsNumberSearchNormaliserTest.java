@@ -7,6 +7,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class NhsNumberSearchNormaliserTest {
 
+	@org.junit.jupiter.api.Test
+	void aMalformedEscapeIsLeftForHapiToReport() {
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> NhsNumberSearchNormaliser.normaliseUrl("nhs-number=%"))
+				.isInstanceOf(IllegalArgumentException.class);
+		var request = new ca.uhn.fhir.jpa.dao.PreVerifyConditionalMatchCriteriaRequest(new org.hl7.fhir.r4.model.Patient());
+		request.setConditionalUrl("Patient?nhs-number=%");
+
+		new NhsNumberSearchNormaliser().normaliseConditionalUrl(request);
+
+		assertThat(request.getConditionalUrl()).isEqualTo("Patient?nhs-number=%");
+	}
+
 	@ParameterizedTest
 	@CsvSource(delimiter = ';', value = {
 		"Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|999-000-0018; Patient?identifier=https%3A%2F%2Ffhir.nhs.uk%2FId%2Fnhs-number%7C9990000018",

@@ -78,6 +78,17 @@ class ErrorResponsesIT extends IntegrationTest {
 	}
 
 	@Test
+	void malformedConditionalUrlIsABadRequest() {
+		Map<String, String> headers = Map.of("Content-Type", "application/fhir+json", "Accept", "application/fhir+json",
+				"If-None-Exist", "nhs-number=%");
+
+		Response response = http().send("POST", "/fhir/Patient", headers, "{\"resourceType\":\"Patient\"}");
+
+		assertThat(response.status()).isBetween(400, 499);
+		FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body());
+	}
+
+	@Test
 	void fullTextSearchIsNotOffered() {
 		Response response = http().get("/fhir/Patient?_content=asthma");
 
