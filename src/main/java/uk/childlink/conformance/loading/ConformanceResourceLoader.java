@@ -6,6 +6,8 @@ import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
 import ca.uhn.fhir.IHapiBootOrder;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.io.IOException;
@@ -62,12 +64,15 @@ class ConformanceResourceLoader {
 		List<IBaseResource> resources = readAll();
 		int changed = 0;
 		for (int order = 0; order <= 2; order++) {
+			int changedBefore = changed;
 			for (IBaseResource resource : resources) {
 				if (loadOrder(resource) == order) {
 					changed += store(resource) ? 1 : 0;
 				}
 			}
-			searchParamRegistry.forceRefresh();
+			if (changed > changedBefore) {
+				searchParamRegistry.forceRefresh();
+			}
 		}
 		log.info("Conformance resources: {} loaded, {} new or changed, in {} ms",
 				resources.size(), changed, (System.nanoTime() - start) / 1_000_000);
@@ -99,6 +104,22 @@ class ConformanceResourceLoader {
 		return resources;
 	}
 
+	@SuppressWarnings("rawtypes")
+	private static boolean unchanged(IFhirResourceDao dao, IBaseResource resource) {
+		try {
+			org.hl7.fhir.r4.model.Resource stored = ((org.hl7.fhir.r4.model.Resource)
+					dao.read(resource.getIdElement().toUnqualifiedVersionless(), new SystemRequestDetails())).copy();
+			org.hl7.fhir.r4.model.Resource wanted = ((org.hl7.fhir.r4.model.Resource) resource).copy();
+			stored.setMeta(null);
+			wanted.setMeta(null);
+			stored.setIdElement(null);
+			wanted.setIdElement(null);
+			return stored.equalsDeep(wanted);
+		} catch (ResourceNotFoundException | ResourceGoneException notStoredYet) {
+			return false;
+		}
+	}
+
 	/** 0: plain search parameters, 1: composite ones (they name the plain ones), 2: everything else. */
 	private static int loadOrder(IBaseResource resource) {
 		if (resource instanceof SearchParameter sp) {
@@ -107,10 +128,17 @@ class ConformanceResourceLoader {
 		return 2;
 	}
 
-	/** Stores the resource under its id; true when that made a new version. Retries once if another server raced it. */
+	/**
+	 * Stores the resource under its id; true when that made a new version. An identical stored copy is left alone
+	 * without an update (HAPI would detect the no-op too, but only after re-indexing it: seconds at each start).
+	 * Retries once if another server raced it.
+	 */
 	@SuppressWarnings({"unchecked", "rawtypes"})
 	private boolean store(IBaseResource resource) {
 		IFhirResourceDao dao = daoRegistry.getResourceDao(resource);
+		if (unchanged(dao, resource)) {
+			return false;
+		}
 		try {
 			return !((DaoMethodOutcome) dao.update(resource, new SystemRequestDetails())).isNop();
 		} catch (ResourceVersionConflictException raced) {
