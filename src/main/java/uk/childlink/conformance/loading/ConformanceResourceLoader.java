@@ -1,6 +1,8 @@
 package uk.childlink.conformance.loading;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.context.support.ValidationSupportContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
@@ -10,22 +12,16 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
 import org.hl7.fhir.r4.model.SearchParameter;
+import org.hl7.fhir.r4.model.StructureDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
-import org.springframework.core.io.Resource;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,16 +35,18 @@ import org.springframework.stereotype.Component;
 class ConformanceResourceLoader {
 
 	private static final Logger log = LoggerFactory.getLogger(ConformanceResourceLoader.class);
-	private static final String[] LOCATIONS = {"classpath*:fhir-profiles/**/*.json", "classpath*:terminology/**/*.json"};
 
 	private final FhirContext fhirContext;
 	private final DaoRegistry daoRegistry;
 	private final ISearchParamRegistry searchParamRegistry;
+	private final IValidationSupport validationSupport;
 
-	ConformanceResourceLoader(FhirContext fhirContext, DaoRegistry daoRegistry, ISearchParamRegistry searchParamRegistry) {
+	ConformanceResourceLoader(FhirContext fhirContext, DaoRegistry daoRegistry, ISearchParamRegistry searchParamRegistry,
+			IValidationSupport validationSupport) {
 		this.fhirContext = fhirContext;
 		this.daoRegistry = daoRegistry;
 		this.searchParamRegistry = searchParamRegistry;
+		this.validationSupport = validationSupport;
 	}
 
 	/**
@@ -61,9 +59,9 @@ class ConformanceResourceLoader {
 	@Order(IHapiBootOrder.REGISTER_INTERCEPTORS + 1)
 	public void load() {
 		long start = System.nanoTime();
-		List<IBaseResource> resources = readAll();
+		List<IBaseResource> resources = ConformanceFiles.readAll(fhirContext);
 		int changed = 0;
-		for (int order = 0; order <= 2; order++) {
+		for (int order = 0; order <= 3; order++) {
 			int changedBefore = changed;
 			for (IBaseResource resource : resources) {
 				if (loadOrder(resource) == order) {
@@ -78,38 +76,16 @@ class ConformanceResourceLoader {
 				resources.size(), changed, (System.nanoTime() - start) / 1_000_000);
 	}
 
-	private List<IBaseResource> readAll() {
-		PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver();
-		List<IBaseResource> resources = new ArrayList<>();
-		try {
-			for (String location : LOCATIONS) {
-				for (Resource file : resolver.getResources(location)) {
-					String path = file.getURL().getPath();
-					if (path.contains("/examples/")) {
-						continue;
-					}
-					try (InputStream in = file.getInputStream()) {
-						IBaseResource resource = fhirContext.newJsonParser()
-								.parseResource(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-						if (resource.getIdElement().getIdPart() == null) {
-							throw new IllegalStateException("Conformance resource " + path + " has no id");
-						}
-						resources.add(resource);
-					}
-				}
-			}
-		} catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
-		return resources;
-	}
-
 	@SuppressWarnings("rawtypes")
 	private static boolean unchanged(IFhirResourceDao dao, IBaseResource resource) {
 		try {
 			org.hl7.fhir.r4.model.Resource stored = ((org.hl7.fhir.r4.model.Resource)
 					dao.read(resource.getIdElement().toUnqualifiedVersionless(), new SystemRequestDetails())).copy();
 			org.hl7.fhir.r4.model.Resource wanted = ((org.hl7.fhir.r4.model.Resource) resource).copy();
+			if (stored instanceof StructureDefinition sd && !((StructureDefinition) wanted).hasSnapshot()) {
+				sd.setSnapshot(null); // generated from the differential when it was stored, with the base's mappings
+				sd.setMapping(((StructureDefinition) wanted).getMapping());
+			}
 			stored.setMeta(null);
 			wanted.setMeta(null);
 			stored.setIdElement(null);
@@ -120,12 +96,31 @@ class ConformanceResourceLoader {
 		}
 	}
 
-	/** 0: plain search parameters, 1: composite ones (they name the plain ones), 2: everything else. */
+	/**
+	 * 0: plain search parameters, 1: composite ones (they name the plain ones), 2: terminology, extensions and the
+	 * rest, 3: profiles (their snapshots take in the extensions they use).
+	 */
 	private static int loadOrder(IBaseResource resource) {
 		if (resource instanceof SearchParameter sp) {
 			return sp.getType() == SearchParamType.COMPOSITE ? 1 : 0;
 		}
+		if (resource instanceof StructureDefinition sd && !"Extension".equals(sd.getType())) {
+			return 3;
+		}
 		return 2;
+	}
+
+	/** Our StructureDefinitions are written as differentials; readers and validators want the snapshot too. */
+	private IBaseResource withSnapshot(IBaseResource resource) {
+		if (!(resource instanceof StructureDefinition sd) || sd.hasSnapshot()) {
+			return resource;
+		}
+		IBaseResource generated = validationSupport.generateSnapshot(
+				new ValidationSupportContext(validationSupport), sd.copy(), sd.getUrl(), null, sd.getName());
+		if (generated == null || !((StructureDefinition) generated).hasSnapshot()) {
+			throw new IllegalStateException("Could not generate the snapshot of " + sd.getUrl());
+		}
+		return generated;
 	}
 
 	/**
@@ -139,6 +134,7 @@ class ConformanceResourceLoader {
 		if (unchanged(dao, resource)) {
 			return false;
 		}
+		resource = withSnapshot(resource);
 		try {
 			return !((DaoMethodOutcome) dao.update(resource, new SystemRequestDetails())).isNop();
 		} catch (ResourceVersionConflictException raced) {

@@ -1,0 +1,49 @@
+package uk.childlink.conformance.loading;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+
+/**
+ * The conformance resources packaged with the server: every {@code *.json} under {@code fhir-profiles/} and
+ * {@code terminology/} on the classpath, except the examples.
+ */
+public final class ConformanceFiles {
+
+	private static final String[] LOCATIONS = {"classpath*:fhir-profiles/**/*.json", "classpath*:terminology/**/*.json"};
+
+	private ConformanceFiles() {}
+
+	public static List<IBaseResource> readAll(FhirContext fhirContext) {
+		PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver();
+		List<IBaseResource> resources = new ArrayList<>();
+		try {
+			for (String location : LOCATIONS) {
+				for (Resource file : resolver.getResources(location)) {
+					String path = file.getURL().getPath();
+					if (path.contains("/examples/")) {
+						continue;
+					}
+					try (InputStream in = file.getInputStream()) {
+						IBaseResource resource = fhirContext.newJsonParser()
+								.parseResource(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+						if (resource.getIdElement().getIdPart() == null) {
+							throw new IllegalStateException("Conformance resource " + path + " has no id");
+						}
+						resources.add(resource);
+					}
+				}
+			}
+		} catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+		return resources;
+	}
+}

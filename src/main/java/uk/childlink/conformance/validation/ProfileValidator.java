@@ -1,0 +1,85 @@
+package uk.childlink.conformance.validation;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.IInstanceValidatorModule;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.SingleValidationMessage;
+import ca.uhn.fhir.validation.ValidationOptions;
+import java.util.List;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import uk.childlink.conformance.loading.ConformanceFiles;
+
+/**
+ * Validates a resource against the ChildLink profiles that apply to it (see {@link ProfileSelector}) with HAPI's
+ * instance validator, which reads the profiles and code systems stored in the server. Only errors count: warnings
+ * and information never block a write. One warning is raised to an error: a code that claims one of our code systems
+ * but is not in it (the base FHIR bindings are mostly "example", so the validator only warns), because a code we
+ * publish is a promise that another service can look it up.
+ */
+final class ProfileValidator {
+
+	private final FhirValidator validator;
+	private final ProfileSelector selector;
+
+	ProfileValidator(FhirContext fhirContext, IInstanceValidatorModule instanceValidator) {
+		this.validator = fhirContext.newValidator().registerValidatorModule(instanceValidator);
+		this.selector = new ProfileSelector(fhirContext, ConformanceFiles.readAll(fhirContext));
+	}
+
+	/**
+	 * The errors, as an OperationOutcome; null when the resource meets every profile that applies to it. Locations
+	 * are FHIRPath from the resource, or from {@code bundleEntry} (e.g. {@code Bundle.entry[3].resource}) when the
+	 * resource came in a Bundle.
+	 */
+	OperationOutcome errors(IBaseResource resource, String bundleEntry) {
+		Set<String> profiles = selector.profilesFor(resource);
+		if (profiles.isEmpty() && !selector.carriesOurCodes(resource)) {
+			return null;
+		}
+		ValidationOptions options = new ValidationOptions();
+		profiles.forEach(options::addProfile);
+		List<SingleValidationMessage> errors = validator.validateWithResult(resource, options).getMessages().stream()
+				.filter(ProfileValidator::blocks)
+				.toList();
+		if (errors.isEmpty()) {
+			return null;
+		}
+		OperationOutcome outcome = new OperationOutcome();
+		for (SingleValidationMessage error : errors) {
+			OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
+					.setSeverity(IssueSeverity.ERROR)
+					.setCode(IssueType.PROCESSING)
+					.setDiagnostics(error.getMessage());
+			String location = location(resource.fhirType(), error.getLocationString(), bundleEntry);
+			if (location != null) {
+				issue.addLocation(location).addExpression(location);
+			}
+		}
+		return outcome;
+	}
+
+	static String location(String resourceType, String location, String bundleEntry) {
+		if (location == null || bundleEntry == null || !location.startsWith(resourceType)) {
+			return location;
+		}
+		return bundleEntry + location.substring(resourceType.length());
+	}
+
+	private static boolean blocks(SingleValidationMessage message) {
+		return switch (message.getSeverity()) {
+			case ERROR, FATAL -> true;
+			case WARNING -> isUnknownCodeInOurCodeSystem(message.getMessage());
+			default -> false;
+		};
+	}
+
+	/** HAPI's terminology service: "Unable to validate code S#C - Code is not found in CodeSystem: S". */
+	static boolean isUnknownCodeInOurCodeSystem(String message) {
+		return message != null && message.contains("Code is not found in CodeSystem: " + ProfileSelector.OUR_CODE_SYSTEMS);
+	}
+}
