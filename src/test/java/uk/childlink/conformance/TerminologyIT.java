@@ -63,6 +63,37 @@ class TerminologyIT extends IntegrationTest {
 	}
 
 	@Test
+	void lookedAfterPlacementTypesAndTheExclusionKindsAreServed() {
+		assertThat(lookup(BASE + "/CodeSystem/lac-placement-type", "U4").getParameter("display").getValue()
+				.primitiveValue()).contains("long-term");
+		assertThat(expand(BASE + "/ValueSet/exclusion-type").getExpansion().getContains())
+				.extracting(c -> c.getCode()).containsExactlyInAnyOrder("suspension", "permanent-exclusion");
+	}
+
+	@Test
+	void authorisedAbsenceGroupsLeaveAndOtherAuthorisedAbsence() {
+		ValueSet categories = expand(BASE + "/ValueSet/attendance-category");
+
+		assertThat(categories.getExpansion().getContains()).extracting(c -> c.getCode())
+				.contains("authorised", "authorised-leave", "authorised-other", "unauthorised", "not-possible");
+	}
+
+	@Test
+	void observationCodesTranslateToSnomedWhereAConceptExists() {
+		Parameters out = client().operation().onType(ConceptMap.class).named("$translate")
+				.withParameter(Parameters.class, "url", new UriType(BASE + "/ConceptMap/observation-code-to-snomed"))
+				.andParameter("system", new UriType(BASE + "/CodeSystem/observation-code"))
+				.andParameter("code", new CodeType("cp-plan"))
+				.execute();
+
+		assertThat(((BooleanType) out.getParameter("result").getValue()).booleanValue()).isTrue();
+		assertThat(out.getParameter().stream().filter(p -> p.getName().equals("match"))
+				.flatMap(p -> p.getPart().stream()).filter(p -> p.getName().equals("concept"))
+				.map(p -> ((org.hl7.fhir.r4.model.Coding) p.getValue()).getCode()))
+				.containsExactly("342191000000101");
+	}
+
+	@Test
 	void everyCodeSystemSaysWhereItsListComesFrom() {
 		IGenericClient client = client();
 		var bundle = client.search().byUrl("CodeSystem?url:below=" + BASE + "&_count=100")

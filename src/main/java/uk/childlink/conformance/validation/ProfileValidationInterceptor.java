@@ -37,12 +37,15 @@ final class ProfileValidationInterceptor {
 		}
 	}
 
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	/** After the other write rules (the identity rules' messages about an identifier are the more precise ones). */
+	private static final int AFTER_OTHER_RULES = 100;
+
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = AFTER_OTHER_RULES)
 	public void beforeCreate(IBaseResource resource, RequestDetails request) {
 		check(resource, request);
 	}
 
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = AFTER_OTHER_RULES)
 	public void beforeUpdate(IBaseResource oldResource, IBaseResource newResource, RequestDetails request) {
 		check(newResource, request);
 	}

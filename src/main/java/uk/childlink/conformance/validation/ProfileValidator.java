@@ -6,12 +6,14 @@ import ca.uhn.fhir.validation.IInstanceValidatorModule;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationOptions;
+import ca.uhn.fhir.validation.ValidationResult;
 import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Patient;
 import uk.childlink.conformance.loading.ConformanceFiles;
 
 /**
@@ -25,6 +27,8 @@ final class ProfileValidator {
 
 	private final FhirValidator validator;
 	private final ProfileSelector selector;
+	private final Object coldStart = new Object();
+	private volatile boolean warm;
 
 	ProfileValidator(FhirContext fhirContext, IInstanceValidatorModule instanceValidator) {
 		this.validator = fhirContext.newValidator().registerValidatorModule(instanceValidator);
@@ -43,7 +47,7 @@ final class ProfileValidator {
 		}
 		ValidationOptions options = new ValidationOptions();
 		profiles.forEach(options::addProfile);
-		List<SingleValidationMessage> errors = validator.validateWithResult(resource, options).getMessages().stream()
+		List<SingleValidationMessage> errors = validate(resource, options).getMessages().stream()
 				.filter(ProfileValidator::blocks)
 				.toList();
 		if (errors.isEmpty()) {
@@ -61,6 +65,29 @@ final class ProfileValidator {
 			}
 		}
 		return outcome;
+	}
+
+	/**
+	 * HAPI's validator converts every StructureDefinition it knows to its internal model on first use and caches
+	 * them, without a lock: twenty requests arriving cold each build their own copy (about 100 MB each), which ran a
+	 * 768 MB heap out of memory. So the first validation runs alone; later ones run in parallel.
+	 */
+	private ValidationResult validate(IBaseResource resource, ValidationOptions options) {
+		if (!warm) {
+			synchronized (coldStart) {
+				ValidationResult result = validator.validateWithResult(resource, options);
+				warm = true;
+				return result;
+			}
+		}
+		return validator.validateWithResult(resource, options);
+	}
+
+	/** Pays the first validation's cost before a client does (called in the background at start-up). */
+	void warmUp() {
+		Patient child = new Patient();
+		child.addName().setFamily("Warm-up");
+		errors(child, null);
 	}
 
 	static String location(String resourceType, String location, String bundleEntry) {

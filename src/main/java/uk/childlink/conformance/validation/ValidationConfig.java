@@ -1,18 +1,58 @@
 package uk.childlink.conformance.validation;
 
+import ca.uhn.fhir.IHapiBootOrder;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.validation.IInstanceValidatorModule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
+import uk.childlink.conformance.ConformanceProperties;
 
 /** Registers validation on write with HAPI's storage interceptors, so that every write path is covered. */
 @Configuration(proxyBeanMethods = false)
 class ValidationConfig {
 
-	ValidationConfig(IInterceptorService storageInterceptors, FhirContext fhirContext,
+	private static final Logger log = LoggerFactory.getLogger(ValidationConfig.class);
+
+	private final ProfileValidator validator;
+
+	ValidationConfig(ConformanceProperties properties, IInterceptorService storageInterceptors, FhirContext fhirContext,
 			@Qualifier("myInstanceValidator") IInstanceValidatorModule instanceValidator) {
-		storageInterceptors.registerInterceptor(
-				new ProfileValidationInterceptor(new ProfileValidator(fhirContext, instanceValidator), fhirContext));
+		if (!properties.validateOnWrite()) {
+			validator = null;
+			log.warn("childlink.conformance.validate-on-write is false: resources are stored WITHOUT being checked "
+					+ "against the ChildLink profiles. Turn it back on unless you are measuring or bulk loading.");
+			return;
+		}
+		validator = new ProfileValidator(fhirContext, instanceValidator);
+		storageInterceptors.registerInterceptor(new ProfileValidationInterceptor(validator, fhirContext));
+	}
+
+	/**
+	 * Once the profiles are stored, warms the validator up in the background (a few seconds of CPU), so that start-up
+	 * does not wait for it and the first write usually does not either.
+	 */
+	@EventListener(ContextRefreshedEvent.class)
+	@Order(IHapiBootOrder.REGISTER_INTERCEPTORS + 2)
+	public void warmUp() {
+		if (validator == null) {
+			return;
+		}
+		Thread warmUp = new Thread(() -> {
+			long start = System.nanoTime();
+			try {
+				validator.warmUp();
+				log.info("Validator ready in {} ms", (System.nanoTime() - start) / 1_000_000);
+			} catch (RuntimeException e) {
+				log.warn("Validator warm-up failed; the first write will retry it", e);
+			}
+		}, "childlink-validator-warm-up");
+		warmUp.setDaemon(true);
+		warmUp.start();
 	}
 }

@@ -1,0 +1,127 @@
+package uk.childlink.conformance;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+
+/** Builds records that meet the ChildLink profiles, the way a client following docs/records.md would. */
+final class Records {
+
+	static final String BASE = "https://fhir.childlink.uk";
+	static final String SD = BASE + "/StructureDefinition/";
+	static final String OBSERVATION_CODE = BASE + "/CodeSystem/observation-code";
+	static final String CATEGORY = BASE + "/CodeSystem/attendance-category";
+	static final String AGENCY = BASE + "/CodeSystem/agency";
+	static final String URN = "https://fhir.hl7.org.uk/Id/urn-school-number";
+	static final String LA_NUMBER = BASE + "/Id/la-number";
+
+	/** URNs and LA numbers that differ from run to run and from test to test. */
+	private static final AtomicInteger NEXT = new AtomicInteger((int) (System.nanoTime() % 400_000));
+
+	private Records() {}
+
+	static String nextUrn() {
+		return Integer.toString(500_000 + NEXT.incrementAndGet() % 500_000);
+	}
+
+	static String nextLaNumber() {
+		return String.format("%03d", NEXT.incrementAndGet() % 1000);
+	}
+
+	static Organization school(String urn) {
+		Organization school = new Organization();
+		school.addIdentifier().setSystem(URN).setValue(urn);
+		school.addType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/organization-type").setCode("edu");
+		school.setName("Test School " + urn);
+		return school;
+	}
+
+	static Organization localAuthority(String laNumber) {
+		Organization la = new Organization();
+		la.addIdentifier().setSystem(LA_NUMBER).setValue(laNumber);
+		la.addType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/organization-type").setCode("govt");
+		la.setName("Test Council " + laNumber);
+		return la;
+	}
+
+	static Organization healthProvider(String ods) {
+		Organization trust = new Organization();
+		trust.addIdentifier().setSystem("https://fhir.nhs.uk/Id/ods-organization-code").setValue(ods);
+		trust.setName("Test Health Trust " + ods);
+		return trust;
+	}
+
+	/** A week (Monday to Friday, 10 sessions) at a school, with the rate computed from the counts. */
+	static Observation attendanceWeek(Reference child, Reference school, String monday, String friday,
+			int present, int authorised, int unauthorised) {
+		int possible = present + authorised + unauthorised;
+		Observation obs = observation("attendance-summary", "education", child, school, monday, friday);
+		count(obs, OBSERVATION_CODE, "possible-sessions", possible);
+		count(obs, CATEGORY, "present", present);
+		count(obs, CATEGORY, "approved-educational-activity", 0);
+		count(obs, CATEGORY, "authorised", authorised);
+		count(obs, CATEGORY, "unauthorised", unauthorised);
+		obs.setValue(new Quantity().setValue(Math.round(present * 1000.0 / possible) / 10.0)
+				.setUnit("%").setSystem("http://unitsofmeasure.org").setCode("%"));
+		return obs;
+	}
+
+	static Observation suspension(Reference child, Reference school, String start, String end, String reason) {
+		Observation obs = observation("suspension", "education", child, school, start, end);
+		obs.setValue(new CodeableConcept(new Coding(BASE + "/CodeSystem/exclusion-reason", reason, null)));
+		return obs;
+	}
+
+	static Observation cpPlan(Reference child, Reference council, String start, String end, String category) {
+		Observation obs = observation("cp-plan", "social-care", child, council, start, end);
+		obs.setValue(new CodeableConcept(new Coding(BASE + "/CodeSystem/cp-category", category, null)));
+		return obs;
+	}
+
+	static Observation fsm(Reference child, Reference school, String start) {
+		Observation obs = observation("fsm-eligibility", "education", child, school, start, null);
+		obs.setValue(new BooleanType(true));
+		return obs;
+	}
+
+	static Encounter contact(Reference child, Reference provider, String type, String agency, String start) {
+		Encounter contact = new Encounter();
+		contact.setStatus(Encounter.EncounterStatus.FINISHED);
+		contact.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "HH", "home health"));
+		contact.addType().addCoding().setSystem(BASE + "/CodeSystem/encounter-type").setCode(type);
+		contact.getServiceType().addCoding().setSystem(AGENCY).setCode(agency);
+		contact.setSubject(child);
+		contact.setPeriod(new Period().setStartElement(new DateTimeType(start)));
+		contact.setServiceProvider(provider);
+		return contact;
+	}
+
+	static void count(Observation obs, String system, String code, int sessions) {
+		obs.addComponent().setValue(new IntegerType(sessions)).getCode().addCoding().setSystem(system).setCode(code);
+	}
+
+	private static Observation observation(String code, String agency, Reference child, Reference performer,
+			String start, String end) {
+		Observation obs = new Observation();
+		obs.setStatus(Observation.ObservationStatus.FINAL);
+		obs.addCategory().addCoding().setSystem(AGENCY).setCode(agency);
+		obs.getCode().addCoding().setSystem(OBSERVATION_CODE).setCode(code);
+		obs.setSubject(child);
+		obs.addPerformer(performer);
+		Period period = new Period().setStartElement(new DateTimeType(start));
+		if (end != null) {
+			period.setEndElement(new DateTimeType(end));
+		}
+		obs.setEffective(period);
+		return obs;
+	}
+}
