@@ -186,11 +186,13 @@ class RecordsIT extends IntegrationTest {
 		Observation orphan = Records.attendanceWeek(new Reference("Patient/no-such-child"), school, "2026-09-07",
 				"2026-09-11", 10, 0, 0);
 
-		assertThatThrownBy(() -> client.create().resource(orphan).execute())
-				.isInstanceOfSatisfying(BaseServerResponseException.class, e -> {
-					assertThat(e.getStatusCode()).isIn(400, 404, 422);
-					assertThat(diagnostics(e)).contains("Patient/no-such-child");
-				});
+		assertRefused(() -> client.create().resource(orphan).execute(), "Patient/no-such-child not found",
+				"Observation.subject");
+
+		Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		tx.addEntry().setResource(orphan).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+		assertRefused(() -> client.transaction().withBundle(tx).execute(), "Patient/no-such-child not found",
+				"Observation.subject");
 	}
 
 	@Test

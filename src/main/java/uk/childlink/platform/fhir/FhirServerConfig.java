@@ -59,6 +59,7 @@ class FhirServerConfig {
 		server.setServerConformanceProvider(capabilities);
 		server.registerInterceptor(new CapabilityStatementCustomizer(version));
 		server.registerInterceptor(new IfMatchPreconditionInterceptor());
+		server.registerInterceptor(new DanglingReferenceInterceptor(systemDao.getContext()));
 		server.registerInterceptor(new ConditionalWriteRetryInterceptor());
 
 		if (properties.publicBaseUrl() != null) {

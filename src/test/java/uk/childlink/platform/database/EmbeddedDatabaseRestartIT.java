@@ -59,6 +59,13 @@ class EmbeddedDatabaseRestartIT {
 			var sp = client.read().resource(org.hl7.fhir.r4.model.SearchParameter.class)
 					.withId("childlink-patient-nhs-number").execute();
 			assertThat(sp.getMeta().getVersionId()).isEqualTo("1");
+			Bundle profiles = client.search().byUrl("StructureDefinition?url:below=https://fhir.childlink.uk&_count=100")
+					.returnBundle(Bundle.class).execute();
+			assertThat(profiles.getEntry()).hasSizeGreaterThanOrEqualTo(15).allSatisfy(e -> {
+				var sd = (org.hl7.fhir.r4.model.StructureDefinition) e.getResource();
+				assertThat(sd.getMeta().getVersionId()).as(sd.getUrl()).isEqualTo("1");
+				assertThat(sd.getSnapshot().getElement()).as("snapshot generated when loaded").isNotEmpty();
+			});
 
 			long postmasterPid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
 			ProcessHandle.of(postmasterPid).orElseThrow().destroyForcibly();
