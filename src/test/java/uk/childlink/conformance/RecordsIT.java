@@ -238,6 +238,24 @@ class RecordsIT extends IntegrationTest {
 				.returnBundle(Bundle.class).execute().getEntry()).isEmpty();
 	}
 
+	@Test
+	void claimingOneOfOurProfilesThatDoesNotExistIsRefused() {
+		Observation weight = Fixtures.weight(childRef(client(), Fixtures.nextNhsNumber()), 19);
+		weight.getMeta().addProfile(Records.SD + "attendence");
+
+		assertRefused(() -> client().create().resource(weight).execute(), "attendence", "Observation.meta.profile[0]");
+	}
+
+	@Test
+	void theCapabilityStatementNamesTheProfilesEachResourceTypeSupports() {
+		var capabilities = client().capabilities().ofType(org.hl7.fhir.r4.model.CapabilityStatement.class).execute();
+
+		var observation = capabilities.getRestFirstRep().getResource().stream()
+				.filter(r -> r.getType().equals("Observation")).findFirst().orElseThrow();
+		assertThat(observation.getSupportedProfile()).extracting(p -> p.getValue())
+				.contains(Records.SD + "attendance", Records.SD + "cp-plan", Records.SD + "exclusion");
+	}
+
 	// ------------------------------------------------------------------------------------------------ still open
 
 	@Test

@@ -60,9 +60,7 @@ final class ProfileValidator {
 					.setCode(IssueType.PROCESSING)
 					.setDiagnostics(error.getMessage());
 			String location = location(resource.fhirType(), error.getLocationString(), bundleEntry);
-			if (location != null) {
-				issue.addLocation(location).addExpression(location);
-			}
+			issue.addLocation(location).addExpression(location);
 		}
 		return outcome;
 	}
@@ -90,8 +88,12 @@ final class ProfileValidator {
 		errors(child, null);
 	}
 
+	/** FHIRPath of the error; the resource itself when the validator gives none (a profile it cannot find, say). */
 	static String location(String resourceType, String location, String bundleEntry) {
-		if (location == null || bundleEntry == null || !location.startsWith(resourceType)) {
+		if (location == null || location.isBlank()) {
+			return bundleEntry != null ? bundleEntry : resourceType;
+		}
+		if (bundleEntry == null || !location.startsWith(resourceType)) {
 			return location;
 		}
 		return bundleEntry + location.substring(resourceType.length());

@@ -74,6 +74,9 @@ class ProfileSelectorTest {
 		assertThat(ProfileValidator.location("Observation", "Observation", "Bundle.entry[4].resource"))
 				.isEqualTo("Bundle.entry[4].resource");
 		assertThat(ProfileValidator.location("Observation", "Observation.code", null)).isEqualTo("Observation.code");
+		assertThat(ProfileValidator.location("Observation", null, null)).isEqualTo("Observation");
+		assertThat(ProfileValidator.location("Observation", null, "Bundle.entry[1].resource"))
+				.isEqualTo("Bundle.entry[1].resource");
 	}
 
 	@Test
