@@ -12,7 +12,7 @@ port=${PORT:-18081}
 rounds=${ROUNDS:-30}
 warmup=${WARMUP:-5}
 work=$(mktemp -d /tmp/childlink-validation-XXXX)
-trap 'pkill -TERM -f "childlink.jar --server.port=$port" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'rm -rf "$work"' EXIT
 
 [ -f target/childlink.jar ] || mvn -B -q -DskipTests package
 
@@ -52,6 +52,7 @@ run_mode() {
   java -jar target/childlink.jar --server.port="$port" --childlink.server.data-dir="$data" \
     --childlink.conformance.validate-on-write="$flag" >"$work/$label.log" 2>&1 &
   pid=$!
+  trap 'kill -TERM "$pid" 2>/dev/null || true' EXIT   # run_mode runs in a subshell: stop its server however it ends
   until curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; do
     kill -0 "$pid" 2>/dev/null || { echo "server exited; see $work/$label.log"; tail -20 "$work/$label.log"; exit 1; }
     sleep 0.5

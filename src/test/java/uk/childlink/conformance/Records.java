@@ -34,7 +34,7 @@ final class Records {
 	}
 
 	static String nextLaNumber() {
-		return String.format("%03d", NEXT.incrementAndGet() % 1000);
+		return Integer.toString(100 + NEXT.incrementAndGet() % 800); // 100-899: the examples use 990 and 991
 	}
 
 	static Organization school(String urn) {

@@ -162,6 +162,15 @@ class RecordsIT extends IntegrationTest {
 		Observation unknown = Fixtures.weight(child, 20);
 		unknown.getCode().getCodingFirstRep().setSystem(OBSERVATION_CODE).setCode("height-of-hat");
 		assertRefused(() -> client.create().resource(unknown).execute(), "observation-code#height-of-hat", "Observation.code");
+
+		// and $validate, for a client checking before sending, says the same
+		RawHttp.Response checked = http().send("POST", "/fhir/Observation/$validate",
+				Map.of("Content-Type", "application/fhir+json"), FHIR.newJsonParser().encodeResourceToString(unknown));
+		OperationOutcome outcome = (OperationOutcome) FHIR.newJsonParser().parseResource(checked.body());
+		assertThat(outcome.getIssue()).anySatisfy(i -> {
+			assertThat(i.getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
+			assertThat(i.getDiagnostics()).contains("observation-code#height-of-hat");
+		});
 	}
 
 	@Test
@@ -256,6 +265,82 @@ class RecordsIT extends IntegrationTest {
 				.contains(Records.SD + "attendance", Records.SD + "cp-plan", Records.SD + "exclusion");
 	}
 
+	@Test
+	void everyBrokenEntryOfATransactionIsReportedAtOnce() {
+		IGenericClient client = client();
+		Reference school = ref(client.create().resource(Records.school(Records.nextUrn())).execute().getId());
+		Reference child = childRef(client, Fixtures.nextNhsNumber());
+		Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		for (int week = 0; week < 5; week++) {
+			String monday = LocalDate.of(2026, 9, 7).plusWeeks(week).toString();
+			String friday = LocalDate.of(2026, 9, 11).plusWeeks(week).toString();
+			Observation obs = Records.attendanceWeek(child, school, monday, friday, 9, 1, 0);
+			if (week == 1 || week == 3) {
+				obs.getValueQuantity().setValue(42);
+			}
+			tx.addEntry().setResource(obs).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+		}
+
+		assertThatThrownBy(() -> client.transaction().withBundle(tx).execute())
+				.isInstanceOfSatisfying(UnprocessableEntityException.class, e -> assertThat(
+						((OperationOutcome) e.getOperationOutcome()).getIssue())
+						.extracting(i -> i.getLocation().get(0).getValue())
+						.containsExactly("Bundle.entry[1].resource", "Bundle.entry[3].resource"));
+		assertThat(client.search().byUrl("Observation?subject=" + child.getReference()).returnBundle(Bundle.class)
+				.execute().getEntry()).isEmpty();
+	}
+
+	@Test
+	void inABatchABrokenEntryIsRefusedAndTheOthersAreWritten() {
+		IGenericClient client = client();
+		Reference school = ref(client.create().resource(Records.school(Records.nextUrn())).execute().getId());
+		Reference child = childRef(client, Fixtures.nextNhsNumber());
+		Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+		Observation good = Records.attendanceWeek(child, school, "2026-09-07", "2026-09-11", 10, 0, 0);
+		Observation broken = Records.attendanceWeek(child, school, "2026-09-14", "2026-09-18", 10, 0, 0);
+		broken.getValueQuantity().setValue(1);
+		batch.addEntry().setResource(good).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+		batch.addEntry().setResource(broken).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+
+		Bundle response = client.transaction().withBundle(batch).execute();
+
+		assertThat(response.getEntry()).extracting(e -> e.getResponse().getStatus().substring(0, 3))
+				.containsExactly("201", "422");
+		assertThat(client.search().byUrl("Observation?subject=" + child.getReference()).returnBundle(Bundle.class)
+				.execute().getEntry()).hasSize(1);
+	}
+
+	@Test
+	void aCodeSystemUnderOurNamespaceThatDoesNotExistIsRefused() {
+		Encounter contact = Records.contact(childRef(client(), Fixtures.nextNhsNumber()),
+				ref(client().create().resource(Records.healthProvider("X" + Records.nextUrn())).execute().getId()),
+				"school-nurse-contact", "health", "2026-10-05T09:00:00Z");
+		contact.getPriority().addCoding().setSystem(Records.BASE + "/CodeSystem/agnecy").setCode("health");
+
+		assertRefused(() -> client().create().resource(contact).execute(), "CodeSystem/agnecy", "Encounter.priority");
+	}
+
+	@Test
+	void ourOwnDefinitionsCannotBeReplacedOrDeletedThroughTheApi() {
+		IGenericClient client = client();
+		org.hl7.fhir.r4.model.StructureDefinition lax = client.read()
+				.resource(org.hl7.fhir.r4.model.StructureDefinition.class).withId("childlink-attendance").execute();
+		lax.getDifferential().getElement().removeIf(e -> e.hasConstraint());
+
+		assertThatThrownBy(() -> client.update().resource(lax).execute())
+				.isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode()).isEqualTo(403));
+		lax.setId((String) null);
+		assertThatThrownBy(() -> client.create().resource(lax).execute())
+				.isInstanceOfSatisfying(BaseServerResponseException.class, e -> {
+					assertThat(e.getStatusCode()).isEqualTo(403);
+					assertThat(diagnostics(e)).contains("one of ChildLink's own definitions");
+				});
+		assertThatThrownBy(() -> client.delete().resourceById("CodeSystem", "childlink-agency").execute())
+				.isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode()).isEqualTo(403));
+		assertThat(client.read().resource(org.hl7.fhir.r4.model.StructureDefinition.class).withId("childlink-attendance")
+				.execute().getMeta().getVersionId()).isEqualTo("1");
+	}
+
 	// ------------------------------------------------------------------------------------------------ still open
 
 	@Test
@@ -273,6 +358,16 @@ class RecordsIT extends IntegrationTest {
 		withEthnicity.addExtension(Records.SD + "ethnicity", new CodeableConcept(
 				new Coding("https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland", "M", "Black - Caribbean")));
 		assertThat(client.create().resource(withEthnicity).execute().getCreated()).isTrue();
+
+		// another publisher's profile that this server does not hold is the client's business
+		Patient ukCore = Fixtures.child(Fixtures.nextNhsNumber(), "Core", "Corin", "2016-03-03");
+		ukCore.getMeta().addProfile("https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient");
+		assertThat(client.create().resource(ukCore).execute().getCreated()).isTrue();
+
+		// a birth date known only to the year (this year) is not "in the future"
+		Patient yearOnly = Fixtures.child(Fixtures.nextNhsNumber(), "Year", "Yani", "2016-01-01");
+		yearOnly.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(Integer.toString(LocalDate.now().getYear())));
+		assertThat(client.create().resource(yearOnly).execute().getCreated()).isTrue();
 	}
 
 	@Test

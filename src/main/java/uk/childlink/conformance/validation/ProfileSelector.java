@@ -26,7 +26,7 @@ final class ProfileSelector {
 	static final String APPLIES_WHEN = BASE + "StructureDefinition/applies-when";
 	static final String OUR_CODE_SYSTEMS = BASE + "CodeSystem/";
 
-	private static final Set<String> DEFINITIONS = Set.of("StructureDefinition", "CodeSystem", "ValueSet",
+	static final Set<String> DEFINITIONS = Set.of("StructureDefinition", "CodeSystem", "ValueSet",
 			"ConceptMap", "SearchParameter", "NamingSystem", "OperationDefinition", "CapabilityStatement",
 			"ImplementationGuide", "Questionnaire", "PlanDefinition", "ActivityDefinition", "Library", "Measure");
 

@@ -6,6 +6,9 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -13,8 +16,8 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
  * Refuses, with 422 and every error with its location, a write of a resource that does not meet the ChildLink
- * profiles that apply to it. A storage hook, so it covers creates, updates, conditional writes, PATCH results and
- * each entry of a transaction (where one refusal rolls back the whole bundle).
+ * profiles that apply to it. Storage hooks, so they cover creates, updates, conditional writes, PATCH results and
+ * every entry of a transaction or batch (in a transaction one refusal refuses the whole bundle).
  */
 @Interceptor
 final class ProfileValidationInterceptor {
@@ -27,18 +30,45 @@ final class ProfileValidationInterceptor {
 		this.fhirContext = fhirContext;
 	}
 
-	private static final String BUNDLE = ProfileValidationInterceptor.class.getName() + ".bundle";
-
-	/** Remembers the bundle: HAPI gives each entry its own sub-request, which shares the user data. */
-	@Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
-	public void transactionStarting(RequestDetails request, IBaseBundle bundle) {
-		if (request != null) {
-			request.getUserData().putIfAbsent(BUNDLE, bundle);
-		}
-	}
+	/** Entries of the transaction being processed that passed {@link #transactionStarting}. */
+	private static final String CHECKED = ProfileValidationInterceptor.class.getName() + ".checked";
 
 	/** After the other write rules (the identity rules' messages about an identifier are the more precise ones). */
 	private static final int AFTER_OTHER_RULES = 100;
+
+	/**
+	 * A transaction is checked whole before HAPI writes any of it, so that the client learns every error in every
+	 * entry at once, each located at its entry ({@code Bundle.entry[3].resource.component[0]}), instead of one
+	 * entry per round trip. Each entry is then written without a second check (HAPI hands storage the entry's own
+	 * resource object, and every sub-request shares this request's user data). PATCH entries are checked when
+	 * their result is stored; batch entries stand alone, so each is checked as it is stored.
+	 */
+	@Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
+	public void transactionStarting(RequestDetails request, IBaseBundle bundle) {
+		if (request == null || !(bundle instanceof Bundle transaction)
+				|| transaction.getType() != Bundle.BundleType.TRANSACTION) {
+			return;
+		}
+		Set<IBaseResource> checked = Collections.newSetFromMap(new IdentityHashMap<>());
+		OperationOutcome errors = new OperationOutcome();
+		for (int i = 0; i < transaction.getEntry().size(); i++) {
+			Bundle.BundleEntryComponent entry = transaction.getEntry().get(i);
+			Bundle.HTTPVerb method = entry.getRequest().getMethod();
+			if (!entry.hasResource() || (method != Bundle.HTTPVerb.POST && method != Bundle.HTTPVerb.PUT)) {
+				continue;
+			}
+			OperationOutcome entryErrors = validator.errors(entry.getResource(), "Bundle.entry[" + i + "].resource");
+			if (entryErrors == null) {
+				checked.add(entry.getResource());
+			} else {
+				errors.getIssue().addAll(entryErrors.getIssue());
+			}
+		}
+		if (errors.hasIssue()) {
+			throw new UnprocessableEntityException(fhirContext, errors);
+		}
+		request.getUserData().put(CHECKED, checked);
+	}
 
 	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = AFTER_OTHER_RULES)
 	public void beforeCreate(IBaseResource resource, RequestDetails request) {
@@ -51,25 +81,13 @@ final class ProfileValidationInterceptor {
 	}
 
 	private void check(IBaseResource resource, RequestDetails request) {
-		OperationOutcome errors = validator.errors(resource, bundleEntry(resource, request));
+		if (request != null && request.getUserData().get(CHECKED) instanceof Set<?> checked
+				&& checked.contains(resource)) {
+			return;
+		}
+		OperationOutcome errors = validator.errors(resource, null);
 		if (errors != null) {
 			throw new UnprocessableEntityException(fhirContext, errors);
 		}
-	}
-
-	/**
-	 * Where the resource sits in the transaction or batch being processed ({@code Bundle.entry[i].resource}), so that
-	 * a client sending a hundred entries learns which one failed. HAPI hands each entry's own resource object to
-	 * storage, so identity finds it (inside a batch, the outer bundle's index).
-	 */
-	private static String bundleEntry(IBaseResource resource, RequestDetails request) {
-		if (request != null && request.getUserData().get(BUNDLE) instanceof Bundle bundle) {
-			for (int i = 0; i < bundle.getEntry().size(); i++) {
-				if (bundle.getEntry().get(i).getResource() == resource) {
-					return "Bundle.entry[" + i + "].resource";
-				}
-			}
-		}
-		return null;
 	}
 }

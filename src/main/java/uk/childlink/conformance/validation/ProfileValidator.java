@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.utilities.i18n.I18nConstants;
 import uk.childlink.conformance.loading.ConformanceFiles;
 
 /**
@@ -73,9 +74,11 @@ final class ProfileValidator {
 	private ValidationResult validate(IBaseResource resource, ValidationOptions options) {
 		if (!warm) {
 			synchronized (coldStart) {
-				ValidationResult result = validator.validateWithResult(resource, options);
-				warm = true;
-				return result;
+				if (!warm) {
+					ValidationResult result = validator.validateWithResult(resource, options);
+					warm = true;
+					return result;
+				}
 			}
 		}
 		return validator.validateWithResult(resource, options);
@@ -99,16 +102,34 @@ final class ProfileValidator {
 		return bundleEntry + location.substring(resourceType.length());
 	}
 
-	private static boolean blocks(SingleValidationMessage message) {
-		return switch (message.getSeverity()) {
+	static boolean blocks(ResultSeverityEnum severity, String messageId, String message) {
+		if (isUnknownProfile(messageId) && (message == null || !message.contains(ProfileSelector.BASE))) {
+			return false; // another publisher's profile that this server does not hold: the client's business
+		}
+		return switch (severity) {
 			case ERROR, FATAL -> true;
-			case WARNING -> isUnknownCodeInOurCodeSystem(message.getMessage());
+			case WARNING -> isUnknownCodeInOurCodeSystem(message);
 			default -> false;
 		};
 	}
 
-	/** HAPI's terminology service: "Unable to validate code S#C - Code is not found in CodeSystem: S". */
+	private static boolean blocks(SingleValidationMessage message) {
+		return blocks(message.getSeverity(), message.getMessageId(), message.getMessage());
+	}
+
+	private static boolean isUnknownProfile(String messageId) {
+		return I18nConstants.VALIDATION_VAL_PROFILE_UNKNOWN.equals(messageId)
+				|| I18nConstants.VALIDATION_VAL_PROFILE_UNKNOWN_NOT_POLICY.equals(messageId);
+	}
+
+	/**
+	 * A code or a code system under our namespace that the server does not know: HAPI's terminology service says
+	 * "... - Code is not found in CodeSystem: S", the validator "CodeSystem is unknown and can't be validated: S".
+	 */
 	static boolean isUnknownCodeInOurCodeSystem(String message) {
-		return message != null && message.contains("Code is not found in CodeSystem: " + ProfileSelector.OUR_CODE_SYSTEMS);
+		return message != null
+				&& (message.contains("Code is not found in CodeSystem: " + ProfileSelector.OUR_CODE_SYSTEMS)
+						|| message.contains("CodeSystem is unknown and can't be validated: "
+								+ ProfileSelector.OUR_CODE_SYSTEMS));
 	}
 }

@@ -23,6 +23,8 @@ class ValidationConfig {
 
 	ValidationConfig(ConformanceProperties properties, IInterceptorService storageInterceptors, FhirContext fhirContext,
 			@Qualifier("myInstanceValidator") IInstanceValidatorModule instanceValidator) {
+		storageInterceptors.registerInterceptor(new OwnDefinitionsInterceptor(fhirContext));
+		storageInterceptors.registerInterceptor(new ValidateOperationInterceptor(fhirContext));
 		if (!properties.validateOnWrite()) {
 			validator = null;
 			log.warn("childlink.conformance.validate-on-write is false: resources are stored WITHOUT being checked "
