@@ -48,7 +48,7 @@ bundle() {
 }
 
 run_mode() {
-  local label=$1 flag=$2 data="$work/data-$1" pid times
+  local label=$1 flag=$2 data="$work/data-$1" times
   java -jar target/childlink.jar --server.port="$port" --childlink.server.data-dir="$data" \
     --childlink.conformance.validate-on-write="$flag" >"$work/$label.log" 2>&1 &
   pid=$!

@@ -2,10 +2,10 @@ package uk.childlink.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static uk.childlink.conformance.Records.AGENCY;
-import static uk.childlink.conformance.Records.CATEGORY;
-import static uk.childlink.conformance.Records.LA_NUMBER;
-import static uk.childlink.conformance.Records.OBSERVATION_CODE;
+import static uk.childlink.support.Records.AGENCY;
+import static uk.childlink.support.Records.CATEGORY;
+import static uk.childlink.support.Records.LA_NUMBER;
+import static uk.childlink.support.Records.OBSERVATION_CODE;
 import static uk.childlink.support.Fixtures.NHS_NUMBER_SYSTEM;
 
 import ca.uhn.fhir.rest.api.MethodOutcome;
@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import uk.childlink.support.Fixtures;
 import uk.childlink.support.IntegrationTest;
 import uk.childlink.support.RawHttp;
+import uk.childlink.support.Records;
 
 /**
  * What services record about a child, written over HTTP as the profiles describe, refused when broken, and found by

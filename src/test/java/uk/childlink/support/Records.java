@@ -1,4 +1,4 @@
-package uk.childlink.conformance;
+package uk.childlink.support;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.BooleanType;
@@ -13,31 +13,31 @@ import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 
-/** Builds records that meet the ChildLink profiles, the way a client following docs/records.md would. */
-final class Records {
+/** Builds records that meet the ChildLink profiles, the way a client following docs/profiles would. */
+public final class Records {
 
-	static final String BASE = "https://fhir.childlink.uk";
-	static final String SD = BASE + "/StructureDefinition/";
-	static final String OBSERVATION_CODE = BASE + "/CodeSystem/observation-code";
-	static final String CATEGORY = BASE + "/CodeSystem/attendance-category";
-	static final String AGENCY = BASE + "/CodeSystem/agency";
-	static final String URN = "https://fhir.hl7.org.uk/Id/urn-school-number";
-	static final String LA_NUMBER = BASE + "/Id/la-number";
+	public static final String BASE = "https://fhir.childlink.uk";
+	public static final String SD = BASE + "/StructureDefinition/";
+	public static final String OBSERVATION_CODE = BASE + "/CodeSystem/observation-code";
+	public static final String CATEGORY = BASE + "/CodeSystem/attendance-category";
+	public static final String AGENCY = BASE + "/CodeSystem/agency";
+	public static final String URN = "https://fhir.hl7.org.uk/Id/urn-school-number";
+	public static final String LA_NUMBER = BASE + "/Id/la-number";
 
 	/** URNs and LA numbers that differ from run to run and from test to test. */
 	private static final AtomicInteger NEXT = new AtomicInteger((int) (System.nanoTime() % 400_000));
 
 	private Records() {}
 
-	static String nextUrn() {
+	public static String nextUrn() {
 		return Integer.toString(500_000 + NEXT.incrementAndGet() % 500_000);
 	}
 
-	static String nextLaNumber() {
+	public static String nextLaNumber() {
 		return Integer.toString(100 + NEXT.incrementAndGet() % 800); // 100-899: the examples use 990 and 991
 	}
 
-	static Organization school(String urn) {
+	public static Organization school(String urn) {
 		Organization school = new Organization();
 		school.addIdentifier().setSystem(URN).setValue(urn);
 		school.addType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/organization-type").setCode("edu");
@@ -45,7 +45,7 @@ final class Records {
 		return school;
 	}
 
-	static Organization localAuthority(String laNumber) {
+	public static Organization localAuthority(String laNumber) {
 		Organization la = new Organization();
 		la.addIdentifier().setSystem(LA_NUMBER).setValue(laNumber);
 		la.addType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/organization-type").setCode("govt");
@@ -53,7 +53,7 @@ final class Records {
 		return la;
 	}
 
-	static Organization healthProvider(String ods) {
+	public static Organization healthProvider(String ods) {
 		Organization trust = new Organization();
 		trust.addIdentifier().setSystem("https://fhir.nhs.uk/Id/ods-organization-code").setValue(ods);
 		trust.setName("Test Health Trust " + ods);
@@ -61,7 +61,7 @@ final class Records {
 	}
 
 	/** A week (Monday to Friday, 10 sessions) at a school, with the rate computed from the counts. */
-	static Observation attendanceWeek(Reference child, Reference school, String monday, String friday,
+	public static Observation attendanceWeek(Reference child, Reference school, String monday, String friday,
 			int present, int authorised, int unauthorised) {
 		int possible = present + authorised + unauthorised;
 		Observation obs = observation("attendance-summary", "education", child, school, monday, friday);
@@ -75,25 +75,25 @@ final class Records {
 		return obs;
 	}
 
-	static Observation suspension(Reference child, Reference school, String start, String end, String reason) {
+	public static Observation suspension(Reference child, Reference school, String start, String end, String reason) {
 		Observation obs = observation("suspension", "education", child, school, start, end);
 		obs.setValue(new CodeableConcept(new Coding(BASE + "/CodeSystem/exclusion-reason", reason, null)));
 		return obs;
 	}
 
-	static Observation cpPlan(Reference child, Reference council, String start, String end, String category) {
+	public static Observation cpPlan(Reference child, Reference council, String start, String end, String category) {
 		Observation obs = observation("cp-plan", "social-care", child, council, start, end);
 		obs.setValue(new CodeableConcept(new Coding(BASE + "/CodeSystem/cp-category", category, null)));
 		return obs;
 	}
 
-	static Observation fsm(Reference child, Reference school, String start) {
+	public static Observation fsm(Reference child, Reference school, String start) {
 		Observation obs = observation("fsm-eligibility", "education", child, school, start, null);
 		obs.setValue(new BooleanType(true));
 		return obs;
 	}
 
-	static Encounter contact(Reference child, Reference provider, String type, String agency, String start) {
+	public static Encounter contact(Reference child, Reference provider, String type, String agency, String start) {
 		Encounter contact = new Encounter();
 		contact.setStatus(Encounter.EncounterStatus.FINISHED);
 		contact.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "HH", "home health"));
@@ -105,7 +105,7 @@ final class Records {
 		return contact;
 	}
 
-	static void count(Observation obs, String system, String code, int sessions) {
+	public static void count(Observation obs, String system, String code, int sessions) {
 		obs.addComponent().setValue(new IntegerType(sessions)).getCode().addCoding().setSystem(system).setCode(code);
 	}
 

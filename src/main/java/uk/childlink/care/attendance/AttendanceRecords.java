@@ -1,0 +1,85 @@
+package uk.childlink.care.attendance;
+
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.param.DateParam;
+import ca.uhn.fhir.rest.param.DateRangeParam;
+import ca.uhn.fhir.rest.param.ParamPrefixEnum;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenParam;
+import java.time.LocalDate;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Period;
+
+/**
+ * Reads a child's attendance records (Observations of the ChildLink attendance profile) and adds them up. A record
+ * counts when its whole period lies within the requested one: a week that straddles the boundary is left out rather
+ * than counted in full.
+ */
+class AttendanceRecords {
+
+	static final String OBSERVATION_CODE = "https://fhir.childlink.uk/CodeSystem/observation-code";
+	static final String CATEGORY = "https://fhir.childlink.uk/CodeSystem/attendance-category";
+
+	private final IFhirResourceDao<Observation> observations;
+
+	AttendanceRecords(IFhirResourceDao<Observation> observations) {
+		this.observations = observations;
+	}
+
+	AttendanceSummary summarise(IIdType child, LocalDate start, LocalDate end, RequestDetails request) {
+		SearchParameterMap search = SearchParameterMap.newSynchronous()
+				.add(Observation.SP_SUBJECT, new ReferenceParam(child.toUnqualifiedVersionless().getValue()))
+				.add(Observation.SP_CODE, new TokenParam(OBSERVATION_CODE, "attendance-summary"))
+				.add(Observation.SP_DATE, new DateRangeParam(
+						new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, start.toString()),
+						new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, end.toString())));
+		List<Observation> found = observations.search(search, request).getAllResources().stream()
+				.map(Observation.class::cast)
+				.filter(obs -> within(obs.getEffectivePeriod(), start, end))
+				.toList();
+		AttendanceSummary total = AttendanceSummary.NONE;
+		for (Observation obs : found) {
+			total = total.plus(summary(obs));
+		}
+		return total;
+	}
+
+	static boolean within(Period period, LocalDate start, LocalDate end) {
+		if (!period.hasStart() || !period.hasEnd()) {
+			return false;
+		}
+		LocalDate first = day(period.getStartElement());
+		LocalDate last = day(period.getEndElement());
+		return first != null && last != null && !first.isBefore(start) && !last.isAfter(end);
+	}
+
+	static AttendanceSummary summary(Observation obs) {
+		return new AttendanceSummary(1, count(obs, OBSERVATION_CODE, "possible-sessions"), count(obs, CATEGORY, "present"),
+				count(obs, CATEGORY, "approved-educational-activity"), count(obs, CATEGORY, "authorised"),
+				count(obs, CATEGORY, "unauthorised"));
+	}
+
+	private static int count(Observation obs, String system, String code) {
+		return obs.getComponent().stream()
+				.filter(c -> c.getCode().getCoding().stream()
+						.anyMatch(coding -> system.equals(coding.getSystem()) && code.equals(coding.getCode())))
+				.filter(c -> c.getValue() instanceof IntegerType)
+				.mapToInt(c -> ((IntegerType) c.getValue()).getValue())
+				.sum();
+	}
+
+	/**
+	 * The calendar day as the school wrote it (a register date, not an instant to convert between zones); null for
+	 * a month or a year, which cannot be placed within the period.
+	 */
+	private static LocalDate day(DateTimeType value) {
+		String text = value.getValueAsString();
+		return text != null && text.length() >= 10 ? LocalDate.parse(text.substring(0, 10)) : null;
+	}
+}
