@@ -1,0 +1,102 @@
+package uk.childlink.care;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.Month;
+import java.time.ZoneId;
+import java.time.temporal.TemporalAdjusters;
+import java.util.List;
+import java.util.function.Predicate;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Flag;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
+import uk.childlink.support.Fixtures;
+import uk.childlink.support.IntegrationTest;
+import uk.childlink.support.Records;
+
+/**
+ * The absence flag follows the child's attendance over the current school year: raised at 10% of possible sessions
+ * missed, severe at 50%, back to persistent and then inactive as records are corrected, always one flag per child.
+ */
+class AbsenceFlagIT extends IntegrationTest {
+
+	private static final String FLAG = "https://fhir.childlink.uk/Id/absence-flag";
+
+	@Test
+	void theFlagIsRaisedChangedAndClosedAsTheAttendanceRecordsChange() {
+		IGenericClient client = client();
+		Reference school = new Reference(client.create().resource(Records.school(Records.nextUrn())).execute().getId()
+				.toUnqualifiedVersionless().getValue());
+		IIdType childId = client.create().resource(Fixtures.child(Fixtures.nextNhsNumber(), "Flag", "Fen", "2015-07-07"))
+				.execute().getId().toUnqualifiedVersionless();
+		Reference child = new Reference(childId.getValue());
+		LocalDate monday = firstMondayOfThisSchoolYear();
+
+		client.create().resource(week(child, school, monday, 10, 0)).execute();
+		IIdType second = client.create().resource(week(child, school, monday.plusWeeks(1), 8, 2)).execute().getId();
+		Flag persistent = awaitFlag(childId, f -> f.getStatus() == Flag.FlagStatus.ACTIVE
+				&& "persistent-absence".equals(f.getCode().getCodingFirstRep().getCode()));
+		assertThat(persistent.getText().getDivAsString()).contains("10.0% of 20 possible sessions missed");
+		assertThat(persistent.getSubject().getReference()).isEqualTo(childId.getValue());
+
+		IIdType third = client.create().resource(week(child, school, monday.plusWeeks(2), 0, 10)).execute().getId();
+		IIdType fourth = client.create().resource(week(child, school, monday.plusWeeks(3), 0, 10)).execute().getId();
+		awaitFlag(childId, f -> "severe-absence".equals(f.getCode().getCodingFirstRep().getCode()));
+
+		client.delete().resourceById(third.toUnqualifiedVersionless()).execute();
+		client.delete().resourceById(fourth.toUnqualifiedVersionless()).execute();
+		awaitFlag(childId, f -> f.getStatus() == Flag.FlagStatus.ACTIVE
+				&& "persistent-absence".equals(f.getCode().getCodingFirstRep().getCode()));
+
+		Observation corrected = client.read().resource(Observation.class).withId(second.toUnqualifiedVersionless()).execute();
+		client.update().resource(week(child, school, monday.plusWeeks(1), 10, 0).setId(corrected.getIdElement()
+				.toUnqualifiedVersionless())).execute();
+		Flag closed = awaitFlag(childId, f -> f.getStatus() == Flag.FlagStatus.INACTIVE);
+		assertThat(closed.getPeriod().hasStart()).isTrue();
+		assertThat(closed.getPeriod().hasEnd()).isTrue();
+
+		assertThat(flags(childId)).hasSize(1);
+	}
+
+	private static Observation week(Reference child, Reference school, LocalDate monday, int present, int unauthorised) {
+		return Records.attendanceWeek(child, school, monday.toString(), monday.plusDays(4).toString(), present, 0,
+				unauthorised);
+	}
+
+	private static LocalDate firstMondayOfThisSchoolYear() {
+		LocalDate today = LocalDate.now(ZoneId.of("Europe/London"));
+		int year = today.getMonth().compareTo(Month.SEPTEMBER) >= 0 ? today.getYear() : today.getYear() - 1;
+		return LocalDate.of(year, 9, 1).with(TemporalAdjusters.nextOrSame(DayOfWeek.MONDAY));
+	}
+
+	private List<Flag> flags(IIdType child) {
+		return client().search().byUrl("Flag?identifier=" + FLAG + "|" + child.getIdPart())
+				.returnBundle(Bundle.class).execute().getEntry().stream().map(e -> (Flag) e.getResource()).toList();
+	}
+
+	/** The flag is kept in step after each write commits, in the background: wait (up to 30 s) for it to agree. */
+	private Flag awaitFlag(IIdType child, Predicate<Flag> expected) {
+		long deadline = System.nanoTime() + 30_000_000_000L;
+		List<Flag> last = List.of();
+		while (System.nanoTime() < deadline) {
+			last = flags(child);
+			if (last.size() == 1 && expected.test(last.get(0))) {
+				return last.get(0);
+			}
+			try {
+				Thread.sleep(200);
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError(e);
+			}
+		}
+		throw new AssertionError("the absence flag did not reach the expected state; last seen: "
+				+ last.stream().map(f -> f.getStatus() + " " + f.getCode().getCodingFirstRep().getCode()).toList());
+	}
+}
