@@ -1,8 +1,10 @@
 package uk.childlink.care;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.Month;
@@ -51,8 +53,10 @@ class AbsenceFlagIT extends IntegrationTest {
 
 		client.delete().resourceById(third.toUnqualifiedVersionless()).execute();
 		client.delete().resourceById(fourth.toUnqualifiedVersionless()).execute();
-		awaitFlag(childId, f -> f.getStatus() == Flag.FlagStatus.ACTIVE
-				&& "persistent-absence".equals(f.getCode().getCodingFirstRep().getCode()));
+		Flag back = awaitFlag(childId, f -> f.getStatus() == Flag.FlagStatus.ACTIVE
+				&& "persistent-absence".equals(f.getCode().getCodingFirstRep().getCode())
+				&& f.getText().getDivAsString().contains("of 20 possible sessions"));
+		assertThat(back.getText().getDivAsString()).contains("10.0% of 20 possible sessions missed");
 
 		Observation corrected = client.read().resource(Observation.class).withId(second.toUnqualifiedVersionless()).execute();
 		client.update().resource(week(child, school, monday.plusWeeks(1), 10, 0).setId(corrected.getIdElement()
@@ -62,6 +66,19 @@ class AbsenceFlagIT extends IntegrationTest {
 		assertThat(closed.getPeriod().hasEnd()).isTrue();
 
 		assertThat(flags(childId)).hasSize(1);
+	}
+
+	@Test
+	void clientsCannotWriteTheServersAbsenceFlags() {
+		IIdType childId = client().create().resource(Fixtures.child(Fixtures.nextNhsNumber(), "Fake", "Faye",
+				"2015-08-08")).execute().getId().toUnqualifiedVersionless();
+		Flag fake = new Flag().setStatus(Flag.FlagStatus.ACTIVE).setSubject(new Reference(childId.getValue()));
+		fake.addIdentifier().setSystem(FLAG).setValue(childId.getIdPart());
+		fake.getCode().setText("made up");
+
+		assertThatThrownBy(() -> client().create().resource(fake).execute())
+				.isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode()).isEqualTo(403));
+		assertThat(flags(childId)).isEmpty();
 	}
 
 	private static Observation week(Reference child, Reference school, LocalDate monday, int present, int unauthorised) {

@@ -29,6 +29,9 @@ class AttendanceOperationIT extends IntegrationTest {
 		client.create().resource(Records.attendanceWeek(child, school, "2026-09-07", "2026-09-11", 10, 0, 0)).execute();
 		client.create().resource(Records.attendanceWeek(child, school, "2026-09-14", "2026-09-18", 8, 1, 1)).execute();
 		client.create().resource(Records.attendanceWeek(child, school, "2026-09-21", "2026-09-25", 4, 6, 0)).execute();
+		// withdrawn by the school: left out
+		client.create().resource(Records.attendanceWeek(child, school, "2026-09-14", "2026-09-18", 0, 0, 10)
+				.setStatus(org.hl7.fhir.r4.model.Observation.ObservationStatus.ENTEREDINERROR)).execute();
 		// straddles the end of the period: left out
 		client.create().resource(Records.attendanceWeek(child, school, "2026-09-28", "2026-10-02", 0, 0, 10)).execute();
 

@@ -364,6 +364,10 @@ class RecordsIT extends IntegrationTest {
 		Patient ukCore = Fixtures.child(Fixtures.nextNhsNumber(), "Core", "Corin", "2016-03-03");
 		ukCore.getMeta().addProfile("https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient");
 		assertThat(client.create().resource(ukCore).execute().getCreated()).isTrue();
+		RawHttp.Response checked = http().send("POST", "/fhir/Patient/$validate",
+				Map.of("Content-Type", "application/fhir+json"), FHIR.newJsonParser().encodeResourceToString(ukCore));
+		assertThat(((OperationOutcome) FHIR.newJsonParser().parseResource(checked.body())).getIssue())
+				.noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR);
 
 		// a birth date known only to the year (this year) is not "in the future"
 		Patient yearOnly = Fixtures.child(Fixtures.nextNhsNumber(), "Year", "Yani", "2016-01-01");

@@ -3,13 +3,19 @@ package uk.childlink.care.attendance;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -36,6 +42,31 @@ final class AbsenceFlagTrigger implements AutoCloseable {
 
 	AbsenceFlagTrigger(AbsenceFlags flags) {
 		this.flags = flags;
+	}
+
+	/** The absence flags are the server's: a client's Flag with their identifier would stop them being kept. */
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	public void beforeCreate(IBaseResource resource, RequestDetails request) {
+		refuseClientAbsenceFlag(resource, request);
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+	public void beforeUpdate(IBaseResource oldResource, IBaseResource newResource, RequestDetails request) {
+		refuseClientAbsenceFlag(oldResource, request);
+		refuseClientAbsenceFlag(newResource, request);
+	}
+
+	private static void refuseClientAbsenceFlag(IBaseResource resource, RequestDetails request) {
+		if (request instanceof ServletRequestDetails && resource instanceof Flag flag
+				&& flag.getIdentifier().stream().anyMatch(i -> AbsenceFlags.IDENTIFIER.equals(i.getSystem()))) {
+			OperationOutcome outcome = new OperationOutcome();
+			outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
+					.setCode(OperationOutcome.IssueType.FORBIDDEN)
+					.setDiagnostics("Flags with identifier system " + AbsenceFlags.IDENTIFIER + " are kept by the server "
+							+ "from the child's attendance records and cannot be written through the API")
+					.addLocation("Flag.identifier").addExpression("Flag.identifier");
+			throw new ForbiddenOperationException(outcome.getIssueFirstRep().getDiagnostics(), outcome);
+		}
 	}
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
@@ -76,15 +107,21 @@ final class AbsenceFlagTrigger implements AutoCloseable {
 		if (!waiting.add(child.getValue())) {
 			return;
 		}
-		worker.execute(() -> {
-			waiting.remove(child.getValue()); // a change from now on queues another refresh
-			try {
-				flags.refresh(child);
-			} catch (RuntimeException e) {
-				log.warn("Could not refresh the absence flag of {}; the next change to its attendance will retry",
-						child.getValue(), e);
-			}
-		});
+		try {
+			worker.execute(() -> {
+				waiting.remove(child.getValue()); // a change from now on queues another refresh
+				try {
+					flags.refresh(child);
+				} catch (RuntimeException e) {
+					log.warn("Could not refresh the absence flag of {}; the next change to its attendance will retry",
+							child.getValue(), e);
+				}
+			});
+		} catch (RejectedExecutionException shuttingDown) {
+			waiting.remove(child.getValue());
+			log.info("Server stopping: the absence flag of {} is refreshed at its next attendance change",
+					child.getValue());
+		}
 	}
 
 	private static boolean isAttendance(Observation obs) {

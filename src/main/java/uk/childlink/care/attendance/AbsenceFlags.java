@@ -48,12 +48,19 @@ class AbsenceFlags {
 	void refresh(IIdType child) {
 		SystemRequestDetails request = new SystemRequestDetails();
 		IIdType patient = child.toUnqualifiedVersionless();
+		LocalDate today = LocalDate.now(clock);
 		try {
 			patients.read(patient, request);
 		} catch (ResourceNotFoundException | ResourceGoneException gone) {
-			return; // merged away or deleted: nothing to flag
+			// deleted, or merged into another record (whose own flag speaks for the child): close this one
+			Flag orphan = existing(patient, request);
+			if (orphan != null && orphan.getStatus() == Flag.FlagStatus.ACTIVE) {
+				orphan.setStatus(Flag.FlagStatus.INACTIVE);
+				orphan.getPeriod().setEndElement(new DateTimeType(today.toString()));
+				flags.update(orphan, request);
+			}
+			return;
 		}
-		LocalDate today = LocalDate.now(clock);
 		SchoolYear year = SchoolYear.containing(today);
 		AttendanceSummary summary = records.summarise(patient, year.start(), year.end(), request);
 		String wanted = summary.severelyAbsent() ? "severe-absence"
@@ -87,7 +94,11 @@ class AbsenceFlags {
 		}
 		flag.getText().setStatus(Narrative.NarrativeStatus.GENERATED).setDivAsString(
 				"<div xmlns=\"http://www.w3.org/1999/xhtml\">" + text(summary, year) + "</div>");
-		flags.update(flag, "Flag?identifier=" + IDENTIFIER + "|" + patient.getIdPart(), request);
+		if (flag.getIdElement().hasIdPart()) {
+			flags.update(flag, request);
+		} else {
+			flags.update(flag, "Flag?identifier=" + IDENTIFIER + "|" + patient.getIdPart(), request);
+		}
 		log.debug("Absence flag of {} is now {}", patient.getValue(), wanted == null ? "inactive" : wanted);
 	}
 

@@ -18,8 +18,8 @@ import org.hl7.fhir.r4.model.Period;
 
 /**
  * Reads a child's attendance records (Observations of the ChildLink attendance profile) and adds them up. A record
- * counts when its whole period lies within the requested one: a week that straddles the boundary is left out rather
- * than counted in full.
+ * counts when its whole period lies within the requested one (a week that straddles the boundary is left out rather
+ * than counted in full) and it has not been withdrawn (entered-in-error, cancelled).
  */
 class AttendanceRecords {
 
@@ -41,13 +41,20 @@ class AttendanceRecords {
 						new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, end.toString())));
 		List<Observation> found = observations.search(search, request).getAllResources().stream()
 				.map(Observation.class::cast)
-				.filter(obs -> within(obs.getEffectivePeriod(), start, end))
+				.filter(AttendanceRecords::counts)
+				.filter(obs -> obs.getEffective() instanceof Period period && within(period, start, end))
 				.toList();
 		AttendanceSummary total = AttendanceSummary.NONE;
 		for (Observation obs : found) {
 			total = total.plus(summary(obs));
 		}
 		return total;
+	}
+
+	/** A record withdrawn by its sender (entered in error, cancelled) no longer counts. */
+	static boolean counts(Observation obs) {
+		return obs.getStatus() != Observation.ObservationStatus.ENTEREDINERROR
+				&& obs.getStatus() != Observation.ObservationStatus.CANCELLED;
 	}
 
 	static boolean within(Period period, LocalDate start, LocalDate end) {
@@ -69,7 +76,7 @@ class AttendanceRecords {
 		return obs.getComponent().stream()
 				.filter(c -> c.getCode().getCoding().stream()
 						.anyMatch(coding -> system.equals(coding.getSystem()) && code.equals(coding.getCode())))
-				.filter(c -> c.getValue() instanceof IntegerType)
+				.filter(c -> c.getValue() instanceof IntegerType sessions && sessions.hasValue())
 				.mapToInt(c -> ((IntegerType) c.getValue()).getValue())
 				.sum();
 	}

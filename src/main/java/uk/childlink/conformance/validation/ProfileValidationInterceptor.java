@@ -33,6 +33,8 @@ final class ProfileValidationInterceptor {
 	/** Entries of the transaction being processed that passed {@link #transactionStarting}. */
 	private static final String CHECKED = ProfileValidationInterceptor.class.getName() + ".checked";
 
+	private static final String IN_BATCH = ProfileValidationInterceptor.class.getName() + ".batch";
+
 	/** After the other write rules (the identity rules' messages about an identifier are the more precise ones). */
 	private static final int AFTER_OTHER_RULES = 100;
 
@@ -45,8 +47,15 @@ final class ProfileValidationInterceptor {
 	 */
 	@Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
 	public void transactionStarting(RequestDetails request, IBaseBundle bundle) {
-		if (request == null || !(bundle instanceof Bundle transaction)
-				|| transaction.getType() != Bundle.BundleType.TRANSACTION) {
+		if (request == null || !(bundle instanceof Bundle transaction)) {
+			return;
+		}
+		if (transaction.getType() == Bundle.BundleType.BATCH) {
+			// HAPI then processes each entry as a one-entry transaction: let storage check them one by one
+			request.getUserData().put(IN_BATCH, Boolean.TRUE);
+			return;
+		}
+		if (transaction.getType() != Bundle.BundleType.TRANSACTION || request.getUserData().containsKey(IN_BATCH)) {
 			return;
 		}
 		Set<IBaseResource> checked = Collections.newSetFromMap(new IdentityHashMap<>());

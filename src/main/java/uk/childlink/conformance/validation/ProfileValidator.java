@@ -103,7 +103,7 @@ final class ProfileValidator {
 	}
 
 	static boolean blocks(ResultSeverityEnum severity, String messageId, String message) {
-		if (isUnknownProfile(messageId) && (message == null || !message.contains(ProfileSelector.BASE))) {
+		if (isOtherPublishersUnknownProfile(messageId, message)) {
 			return false; // another publisher's profile that this server does not hold: the client's business
 		}
 		return switch (severity) {
@@ -115,6 +115,10 @@ final class ProfileValidator {
 
 	private static boolean blocks(SingleValidationMessage message) {
 		return blocks(message.getSeverity(), message.getMessageId(), message.getMessage());
+	}
+
+	static boolean isOtherPublishersUnknownProfile(String messageId, String message) {
+		return isUnknownProfile(messageId) && (message == null || !message.contains(ProfileSelector.BASE));
 	}
 
 	private static boolean isUnknownProfile(String messageId) {

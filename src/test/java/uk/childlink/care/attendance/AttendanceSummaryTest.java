@@ -69,6 +69,15 @@ class AttendanceSummaryTest {
 		assertThat(AttendanceRecords.within(new Period(), start, end)).isFalse();
 	}
 
+	@Test
+	void theSchoolYearRunsFromSeptemberToAugust() {
+		assertThat(SchoolYear.containing(LocalDate.of(2026, 11, 26)))
+				.isEqualTo(new SchoolYear(LocalDate.of(2026, 9, 1), LocalDate.of(2027, 8, 31)));
+		assertThat(SchoolYear.containing(LocalDate.of(2027, 8, 31)).start()).isEqualTo(LocalDate.of(2026, 9, 1));
+		assertThat(SchoolYear.containing(LocalDate.of(2026, 9, 1)).label()).isEqualTo("2026/27");
+		assertThat(SchoolYear.containing(LocalDate.of(2000, 1, 1)).label()).isEqualTo("1999/00");
+	}
+
 	private static Period period(String start, String end) {
 		return new Period().setStartElement(new DateTimeType(start)).setEndElement(new DateTimeType(end));
 	}
