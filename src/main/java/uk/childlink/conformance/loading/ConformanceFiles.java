@@ -10,16 +10,28 @@ import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.stereotype.Component;
 
 /**
  * The conformance resources packaged with the server: every {@code *.json} under {@code fhir-profiles/} and
- * {@code terminology/} on the classpath, except the examples.
+ * {@code terminology/} on the classpath, except the examples. Read once at start-up and shared by the loader and the
+ * validator.
  */
+@Component
 public final class ConformanceFiles {
 
 	private static final String[] LOCATIONS = {"classpath*:fhir-profiles/**/*.json", "classpath*:terminology/**/*.json"};
 
-	private ConformanceFiles() {}
+	private final List<IBaseResource> resources;
+
+	ConformanceFiles(FhirContext fhirContext) {
+		this.resources = List.copyOf(readAll(fhirContext));
+	}
+
+	/** The packaged resources, parsed; the same instances for every caller, so read them, do not change them. */
+	public List<IBaseResource> resources() {
+		return resources;
+	}
 
 	public static List<IBaseResource> readAll(FhirContext fhirContext) {
 		PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver();

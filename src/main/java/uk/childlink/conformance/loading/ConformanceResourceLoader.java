@@ -1,6 +1,5 @@
 package uk.childlink.conformance.loading;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.context.support.ValidationSupportContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
@@ -36,14 +35,14 @@ class ConformanceResourceLoader {
 
 	private static final Logger log = LoggerFactory.getLogger(ConformanceResourceLoader.class);
 
-	private final FhirContext fhirContext;
 	private final DaoRegistry daoRegistry;
 	private final ISearchParamRegistry searchParamRegistry;
 	private final IValidationSupport validationSupport;
+	private final ConformanceFiles files;
 
-	ConformanceResourceLoader(FhirContext fhirContext, DaoRegistry daoRegistry, ISearchParamRegistry searchParamRegistry,
+	ConformanceResourceLoader(ConformanceFiles files, DaoRegistry daoRegistry, ISearchParamRegistry searchParamRegistry,
 			IValidationSupport validationSupport) {
-		this.fhirContext = fhirContext;
+		this.files = files;
 		this.daoRegistry = daoRegistry;
 		this.searchParamRegistry = searchParamRegistry;
 		this.validationSupport = validationSupport;
@@ -59,7 +58,7 @@ class ConformanceResourceLoader {
 	@Order(IHapiBootOrder.REGISTER_INTERCEPTORS + 1)
 	public void load() {
 		long start = System.nanoTime();
-		List<IBaseResource> resources = ConformanceFiles.readAll(fhirContext);
+		List<IBaseResource> resources = files.resources();
 		int changed = 0;
 		for (int order = 0; order <= 3; order++) {
 			int changedBefore = changed;
@@ -116,7 +115,7 @@ class ConformanceResourceLoader {
 			return resource;
 		}
 		IBaseResource generated = validationSupport.generateSnapshot(
-				new ValidationSupportContext(validationSupport), sd.copy(), sd.getUrl(), null, sd.getName());
+				new ValidationSupportContext(validationSupport), sd, sd.getUrl(), null, sd.getName());
 		if (generated == null || !((StructureDefinition) generated).hasSnapshot()) {
 			throw new IllegalStateException("Could not generate the snapshot of " + sd.getUrl());
 		}
@@ -134,7 +133,7 @@ class ConformanceResourceLoader {
 		if (unchanged(dao, resource)) {
 			return false;
 		}
-		resource = withSnapshot(resource);
+		resource = withSnapshot(((org.hl7.fhir.r4.model.Resource) resource).copy()); // the shared copy stays as read
 		try {
 			return !((DaoMethodOutcome) dao.update(resource, new SystemRequestDetails())).isNop();
 		} catch (ResourceVersionConflictException raced) {

@@ -31,9 +31,9 @@ final class ProfileValidator {
 	private final Object coldStart = new Object();
 	private volatile boolean warm;
 
-	ProfileValidator(FhirContext fhirContext, IInstanceValidatorModule instanceValidator) {
+	ProfileValidator(FhirContext fhirContext, IInstanceValidatorModule instanceValidator, ConformanceFiles files) {
 		this.validator = fhirContext.newValidator().registerValidatorModule(instanceValidator);
-		this.selector = new ProfileSelector(fhirContext, ConformanceFiles.readAll(fhirContext));
+		this.selector = new ProfileSelector(fhirContext, files.resources());
 	}
 
 	/**

@@ -12,6 +12,7 @@ import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import uk.childlink.conformance.ConformanceProperties;
+import uk.childlink.conformance.loading.ConformanceFiles;
 
 /** Registers validation on write with HAPI's storage interceptors, so that every write path is covered. */
 @Configuration(proxyBeanMethods = false)
@@ -22,7 +23,7 @@ class ValidationConfig {
 	private final ProfileValidator validator;
 
 	ValidationConfig(ConformanceProperties properties, IInterceptorService storageInterceptors, FhirContext fhirContext,
-			@Qualifier("myInstanceValidator") IInstanceValidatorModule instanceValidator) {
+			@Qualifier("myInstanceValidator") IInstanceValidatorModule instanceValidator, ConformanceFiles files) {
 		storageInterceptors.registerInterceptor(new OwnDefinitionsInterceptor(fhirContext));
 		storageInterceptors.registerInterceptor(new ValidateOperationInterceptor(fhirContext));
 		if (!properties.validateOnWrite()) {
@@ -31,7 +32,7 @@ class ValidationConfig {
 					+ "against the ChildLink profiles. Turn it back on unless you are measuring or bulk loading.");
 			return;
 		}
-		validator = new ProfileValidator(fhirContext, instanceValidator);
+		validator = new ProfileValidator(fhirContext, instanceValidator, files);
 		storageInterceptors.registerInterceptor(new ProfileValidationInterceptor(validator, fhirContext));
 	}
 
