@@ -20,6 +20,7 @@ import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.springframework.stereotype.Service;
+import uk.childlink.identity.ChildMatching;
 import uk.childlink.identity.IdentifierSystems;
 import uk.childlink.identity.NhsNumber;
 import uk.childlink.identity.Upn;
@@ -33,7 +34,7 @@ import uk.childlink.identity.Upn;
  * postcode 0.2) orders them. Records merged into another (inactive, linked replaced-by) are never offered.
  */
 @Service
-public class PatientMatcher {
+public class PatientMatcher implements ChildMatching {
 
 	public enum Grade {
 		CERTAIN("certain"), PROBABLE("probable"), POSSIBLE("possible");
@@ -73,6 +74,13 @@ public class PatientMatcher {
 				.filter(c -> !isMergedAway(c.patient()))
 				.sorted(Comparator.comparingDouble(Candidate::score).reversed())
 				.limit(count)
+				.toList();
+	}
+
+	@Override
+	public List<ChildMatching.Match> candidates(Patient input, int count, RequestDetails request) {
+		return match(input, false, count, request).stream()
+				.map(c -> new ChildMatching.Match(c.patient(), ChildMatching.Grade.valueOf(c.grade().name())))
 				.toList();
 	}
 

@@ -1,0 +1,41 @@
+package uk.childlink.imports;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import java.time.Clock;
+import java.time.ZoneId;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.springframework.context.annotation.Configuration;
+import uk.childlink.conformance.CodeLists;
+import uk.childlink.imports.attendance.AttendanceCodes;
+import uk.childlink.imports.attendance.AttendanceImportOperation;
+import uk.childlink.imports.attendance.MarksImport;
+import uk.childlink.imports.attendance.WeekStore;
+
+/** Publishes the school-data imports: {@code $import-attendance} and {@code $import-ctf}. */
+@Configuration(proxyBeanMethods = false)
+class ImportConfig {
+
+	static final Clock LONDON = Clock.system(ZoneId.of("Europe/London"));
+
+	ImportConfig(RestfulServer fhirServer, DaoRegistry daos, CodeLists codeLists, ImportProperties properties) {
+		AttendanceCodes codes = new AttendanceCodes(codeLists);
+		@SuppressWarnings("unchecked")
+		IFhirSystemDao<Bundle, Meta> system = daos.getSystemDao();
+		WeekStore weeks = new WeekStore(daos.getResourceDao(Observation.class), system, codes);
+		fhirServer.registerProvider(new AttendanceImportOperation(
+				() -> new MarksImport(directory(daos), weeks, codes, LONDON, properties.weeksInMemory()),
+				properties.maxUploadSize().toBytes()));
+	}
+
+	static Directory directory(DaoRegistry daos) {
+		return new Directory(daos.getResourceDao(Organization.class), daos.getResourceDao(Patient.class),
+				new SystemRequestDetails());
+	}
+}
