@@ -1,5 +1,6 @@
 package uk.childlink.imports;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
@@ -13,6 +14,8 @@ import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.springframework.context.annotation.Configuration;
 import uk.childlink.conformance.CodeLists;
+import uk.childlink.identity.ChildMatching;
+import uk.childlink.imports.ctf.CtfImports;
 import uk.childlink.imports.attendance.AttendanceCodes;
 import uk.childlink.imports.attendance.AttendanceImportOperation;
 import uk.childlink.imports.attendance.MarksImport;
@@ -24,7 +27,8 @@ class ImportConfig {
 
 	static final Clock LONDON = Clock.system(ZoneId.of("Europe/London"));
 
-	ImportConfig(RestfulServer fhirServer, DaoRegistry daos, CodeLists codeLists, ImportProperties properties) {
+	ImportConfig(RestfulServer fhirServer, DaoRegistry daos, CodeLists codeLists, ImportProperties properties,
+			ChildMatching matching, FhirContext fhirContext) {
 		AttendanceCodes codes = new AttendanceCodes(codeLists);
 		@SuppressWarnings("unchecked")
 		IFhirSystemDao<Bundle, Meta> system = daos.getSystemDao();
@@ -32,9 +36,11 @@ class ImportConfig {
 		fhirServer.registerProvider(new AttendanceImportOperation(
 				() -> new MarksImport(directory(daos), weeks, codes, LONDON, properties.weeksInMemory()),
 				properties.maxUploadSize().toBytes()));
+		fhirServer.registerProvider(CtfImports.operation(daos, system, matching, codeLists, codes, weeks,
+				properties.maxUploadSize().toBytes(), fhirContext, LONDON));
 	}
 
-	static Directory directory(DaoRegistry daos) {
+	public static Directory directory(DaoRegistry daos) {
 		return new Directory(daos.getResourceDao(Organization.class), daos.getResourceDao(Patient.class),
 				new SystemRequestDetails());
 	}

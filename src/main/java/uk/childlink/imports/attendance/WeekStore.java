@@ -3,6 +3,7 @@ package uk.childlink.imports.attendance;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
@@ -14,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DomainResource;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Observation;
 import uk.childlink.conformance.TrustedWrites;
@@ -105,41 +108,73 @@ public final class WeekStore {
 				+ " not written: " + e.getMessage())));
 	}
 
-	/** One transaction for the chunk; throws when it fails (nothing of it is then written). */
-	private Outcome writeTogether(List<Pending> chunk) {
-		SystemRequestDetails request = TrustedWrites.mark(new SystemRequestDetails());
-		Map<String, Observation> stored = stored(chunk, request);
-		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+	/** The entries that bring the stored weeks up to date, and what they do; weeks already as sent get none. */
+	public record Planned(List<Bundle.BundleEntryComponent> entries, int created, int updated, int unchanged) {}
+
+	/** Plans the writes of {@code weeks} against what is stored now. */
+	public Planned plan(List<Pending> weeks, RequestDetails request) {
+		Map<String, Observation> stored = stored(weeks, request);
+		List<Bundle.BundleEntryComponent> entries = new ArrayList<>();
 		int created = 0;
 		int updated = 0;
 		int unchanged = 0;
-		for (Pending week : chunk) {
+		for (Pending week : weeks) {
 			Observation before = stored.get(week.key());
 			AttendanceWeek marks = before == null ? week.marks() : AttendanceWeek.of(before).overlaidWith(week.marks());
 			Observation after = marks.toObservation(week.monday(), week.key(), week.patientId(), week.schoolId(), codes);
-			Bundle.BundleEntryComponent entry = transaction.addEntry().setResource(after);
 			if (before == null) {
-				entry.getRequest().setMethod(Bundle.HTTPVerb.PUT)
-						.setUrl("Observation?identifier=" + AttendanceWeek.IDENTIFIER_SYSTEM + "|" + week.key());
+				entries.add(upsert(after, null));
 				created++;
 			} else if (sameContent(before, after)) {
-				transaction.getEntry().remove(entry);
 				unchanged++;
 			} else {
-				after.setId(before.getIdElement().toUnqualifiedVersionless());
-				entry.getRequest().setMethod(Bundle.HTTPVerb.PUT)
-						.setUrl("Observation/" + before.getIdElement().getIdPart())
-						.setIfMatch("W/\"" + before.getIdElement().getVersionIdPart() + "\"");
+				entries.add(upsert(after, before));
 				updated++;
 			}
 		}
-		if (transaction.hasEntry()) {
-			system.transaction(request, transaction);
-		}
-		return new Outcome(created, updated, unchanged, List.of());
+		return new Planned(entries, created, updated, unchanged);
 	}
 
-	private Map<String, Observation> stored(List<Pending> chunk, SystemRequestDetails request) {
+	/**
+	 * A transaction entry writing {@code record}: a conditional update on its (first) identifier when there is no
+	 * stored version, else an update of the stored one, if it is still the version read ({@code If-Match}).
+	 */
+	public static Bundle.BundleEntryComponent upsert(DomainResource record, DomainResource stored) {
+		Bundle.BundleEntryComponent entry = new Bundle.BundleEntryComponent().setResource(record);
+		String type = record.fhirType();
+		if (stored == null) {
+			Identifier key = identifierOf(record);
+			entry.getRequest().setMethod(Bundle.HTTPVerb.PUT)
+					.setUrl(type + "?identifier=" + key.getSystem() + "|" + key.getValue());
+		} else {
+			record.setId(stored.getIdElement().toUnqualifiedVersionless());
+			entry.getRequest().setMethod(Bundle.HTTPVerb.PUT)
+					.setUrl(type + "/" + stored.getIdElement().getIdPart())
+					.setIfMatch("W/\"" + stored.getIdElement().getVersionIdPart() + "\"");
+		}
+		return entry;
+	}
+
+	private static Identifier identifierOf(DomainResource record) {
+		if (record instanceof Observation obs) {
+			return obs.getIdentifierFirstRep();
+		}
+		throw new IllegalArgumentException("no key for " + record.fhirType());
+	}
+
+	/** One transaction for the chunk; throws when it fails (nothing of it is then written). */
+	private Outcome writeTogether(List<Pending> chunk) {
+		SystemRequestDetails request = TrustedWrites.mark(new SystemRequestDetails());
+		Planned planned = plan(chunk, request);
+		if (!planned.entries().isEmpty()) {
+			Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+			planned.entries().forEach(transaction::addEntry);
+			system.transaction(request, transaction);
+		}
+		return new Outcome(planned.created(), planned.updated(), planned.unchanged(), List.of());
+	}
+
+	private Map<String, Observation> stored(List<Pending> chunk, RequestDetails request) {
 		TokenOrListParam keys = new TokenOrListParam();
 		for (Pending week : chunk) {
 			keys.add(AttendanceWeek.IDENTIFIER_SYSTEM, week.key());
@@ -156,9 +191,9 @@ public final class WeekStore {
 	}
 
 	/** Same record apart from id and meta (which the server sets). */
-	static boolean sameContent(Observation stored, Observation built) {
-		Observation a = stored.copy();
-		Observation b = built.copy();
+	public static boolean sameContent(DomainResource stored, DomainResource built) {
+		DomainResource a = stored.copy();
+		DomainResource b = built.copy();
 		a.setId((String) null);
 		b.setId((String) null);
 		a.setMeta(null);
