@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestCli
 import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
 import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import uk.childlink.imports.ImportCommand;
 
 /**
  * ChildLink: a FHIR R4 server for England's children's services.
@@ -25,6 +26,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class ChildLinkApplication {
 
 	public static void main(String[] args) {
+		if (ImportCommand.isImport(args)) { // the importers' command line: a client of a running server
+			System.exit(ImportCommand.run(args, System.out, System.err));
+		}
 		SpringApplication.run(ChildLinkApplication.class, args);
 	}
 }

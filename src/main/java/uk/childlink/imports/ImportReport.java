@@ -23,6 +23,11 @@ public final class ImportReport {
 		}
 	}
 
+	/** Counts problems reported elsewhere without their details (beyond another report's listed ones). */
+	public void addUnlisted(long n) {
+		count += n;
+	}
+
 	public List<Problem> listed() {
 		return listed;
 	}

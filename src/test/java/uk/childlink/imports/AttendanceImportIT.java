@@ -189,7 +189,7 @@ class AttendanceImportIT extends IntegrationTest {
 		return ((IntegerType) report.getParameter(name).getValue()).getValue();
 	}
 
-	List<Observation> search(IGenericClient client, String upn) {
+	static List<Observation> search(IGenericClient client, String upn) {
 		Bundle found = client.search().forResource(Observation.class)
 				.where(Observation.SUBJECT.hasChainedProperty(Patient.IDENTIFIER.exactly().systemAndIdentifier(Pupils.UPN, upn)))
 				.and(Observation.CODE.exactly().systemAndCode("https://fhir.childlink.uk/CodeSystem/observation-code",

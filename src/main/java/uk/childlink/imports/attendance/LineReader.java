@@ -7,22 +7,22 @@ import java.io.Reader;
  * Reads lines of at most {@code maxLength} characters, so that a file without line breaks (or with one enormous
  * line) cannot fill the memory: a longer line is skipped to its end and reported as too long.
  */
-final class LineReader {
+public final class LineReader {
 
-	static final String TOO_LONG = "\u0000too long";
+	public static final String TOO_LONG = "\u0000too long";
 
 	private final Reader in;
 	private final int maxLength;
 	private final StringBuilder line = new StringBuilder();
 	private long number;
 
-	LineReader(Reader in, int maxLength) {
+	public LineReader(Reader in, int maxLength) {
 		this.in = in;
 		this.maxLength = maxLength;
 	}
 
 	/** The next line without its line break, {@link #TOO_LONG} for an over-long one, null at the end. */
-	String next() throws IOException {
+	public String next() throws IOException {
 		line.setLength(0);
 		boolean tooLong = false;
 		int c;
@@ -51,7 +51,7 @@ final class LineReader {
 	}
 
 	/** The number of the line {@link #next} returned last, from 1. */
-	long number() {
+	public long number() {
 		return number;
 	}
 }

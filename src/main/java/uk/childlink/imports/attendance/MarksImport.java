@@ -32,7 +32,7 @@ public final class MarksImport {
 			int weeksUnchanged, ImportReport problems) {}
 
 	static final List<String> COLUMNS = List.of("urn", "upn", "date", "session", "code");
-	private static final int MAX_LINE = 1000;
+	public static final int MAX_LINE = 1000;
 	private static final DateTimeFormatter UK_DATE =
 			DateTimeFormatter.ofPattern("dd/MM/uuuu").withResolverStyle(ResolverStyle.STRICT);
 
