@@ -37,7 +37,7 @@ class ImportConfig {
 				() -> new MarksImport(directory(daos), weeks, codes, LONDON, properties.weeksInMemory()),
 				properties.maxUploadSize().toBytes()));
 		fhirServer.registerProvider(CtfImports.operation(daos, system, matching, codeLists, codes, weeks,
-				properties.maxUploadSize().toBytes(), fhirContext, LONDON));
+				properties.maxUploadSize().toBytes(), fhirContext, LONDON, properties.workers()));
 	}
 
 	public static Directory directory(DaoRegistry daos) {

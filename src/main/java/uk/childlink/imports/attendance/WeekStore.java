@@ -136,6 +136,26 @@ public final class WeekStore {
 	}
 
 	/**
+	 * Entries creating the weeks of a child the same transaction creates: nothing can be stored under their keys yet
+	 * (the keys hold the new child's id), so plain creates do, without a conditional look-up each.
+	 */
+	public List<Bundle.BundleEntryComponent> createsForNewChild(List<Pending> weeks) {
+		List<Bundle.BundleEntryComponent> entries = new ArrayList<>();
+		for (Pending week : weeks) {
+			entries.add(create(week.marks().toObservation(week.monday(), week.key(), week.patientId(), week.schoolId(),
+					codes)));
+		}
+		return entries;
+	}
+
+	/** A transaction entry creating {@code record}. */
+	public static Bundle.BundleEntryComponent create(DomainResource record) {
+		Bundle.BundleEntryComponent entry = new Bundle.BundleEntryComponent().setResource(record);
+		entry.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl(record.fhirType());
+		return entry;
+	}
+
+	/**
 	 * A transaction entry writing {@code record}: a conditional update on its (first) identifier when there is no
 	 * stored version, else an update of the stored one, if it is still the version read ({@code If-Match}).
 	 */
@@ -175,6 +195,9 @@ public final class WeekStore {
 	}
 
 	private Map<String, Observation> stored(List<Pending> chunk, RequestDetails request) {
+		if (chunk.isEmpty()) {
+			return Map.of(); // (an empty OR list would not restrict the search at all)
+		}
 		TokenOrListParam keys = new TokenOrListParam();
 		for (Pending week : chunk) {
 			keys.add(AttendanceWeek.IDENTIFIER_SYSTEM, week.key());

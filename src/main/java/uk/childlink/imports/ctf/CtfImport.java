@@ -14,7 +14,9 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,6 +24,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
@@ -30,6 +37,8 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import uk.childlink.conformance.TrustedWrites;
 import uk.childlink.identity.ChildMatching;
 import uk.childlink.identity.IdentifierSystems;
@@ -70,6 +79,7 @@ final class CtfImport {
 	}
 
 	private static final int ATTEMPTS = 3;
+	private static final Logger log = LoggerFactory.getLogger(CtfImport.class);
 
 	private final IFhirResourceDao<Observation> observations;
 	private final IFhirResourceDao<Organization> organizations;
@@ -79,10 +89,11 @@ final class CtfImport {
 	private final CtfMapping mapping;
 	private final WeekStore weeks;
 	private final Clock clock;
+	private final int workers;
 
 	CtfImport(IFhirResourceDao<Observation> observations, IFhirResourceDao<Organization> organizations,
 			IFhirSystemDao<Bundle, Meta> system, Directory directory, ChildMatching matching, CtfMapping mapping,
-			WeekStore weeks, Clock clock) {
+			WeekStore weeks, Clock clock, int workers) {
 		this.observations = observations;
 		this.organizations = organizations;
 		this.system = system;
@@ -91,6 +102,7 @@ final class CtfImport {
 		this.mapping = mapping;
 		this.weeks = weeks;
 		this.clock = clock;
+		this.workers = workers;
 	}
 
 	/** The header and the school it names (registered now if it was not). */
@@ -103,6 +115,19 @@ final class CtfImport {
 	Start run(InputStream in, Consumer<Start> started, Consumer<PupilOutcome> each) throws CtfReader.BadFile, Stopped {
 		LocalDate today = LocalDate.now(clock);
 		List<PupilOutcome> done = new ArrayList<>();
+		Consumer<PupilOutcome> deliver = outcome -> {
+			done.add(new PupilOutcome(outcome.line(), outcome.upn(), outcome.status(), outcome.patientId(), List.of()));
+			each.accept(outcome);
+		};
+		// pupils are written by a few workers while the file is read on; at most two per worker are held at once,
+		// and their outcomes are delivered in file order
+		Deque<Future<PupilOutcome>> inFlight = new ArrayDeque<>();
+		AtomicInteger threads = new AtomicInteger();
+		ExecutorService pool = Executors.newFixedThreadPool(workers, task -> {
+			Thread thread = new Thread(task, "ctf-import-" + threads.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
 		try (CtfReader reader = new CtfReader(in)) {
 			CtfHeader header = CtfHeader.of(reader.header(), today);
 			Start start = new Start(header, school(header));
@@ -112,16 +137,33 @@ final class CtfImport {
 				try {
 					pupil = reader.nextPupil();
 				} catch (CtfReader.BadFile e) {
+					drain(inFlight, 0, deliver);
 					throw new Stopped(e, done);
 				} catch (PayloadTooLargeException e) {
+					drain(inFlight, 0, deliver);
 					throw new Stopped(new CtfReader.BadFile(e.getMessage(), -1), done);
 				}
 				if (pupil == null) {
+					drain(inFlight, 0, deliver);
 					return start;
 				}
-				PupilOutcome outcome = pupil(pupil, start, today);
-				done.add(new PupilOutcome(outcome.line(), outcome.upn(), outcome.status(), outcome.patientId(), List.of()));
-				each.accept(outcome);
+				inFlight.add(pool.submit(() -> pupil(pupil, start, today)));
+				drain(inFlight, workers * 2, deliver);
+			}
+		} finally {
+			pool.shutdownNow();
+		}
+	}
+
+	private static void drain(Deque<Future<PupilOutcome>> inFlight, int keep, Consumer<PupilOutcome> deliver) {
+		while (inFlight.size() > keep) {
+			try {
+				deliver.accept(inFlight.poll().get());
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("interrupted while importing", e);
+			} catch (ExecutionException e) {
+				throw new IllegalStateException("a pupil's import failed", e.getCause());
 			}
 		}
 	}
@@ -159,6 +201,12 @@ final class CtfImport {
 				}
 			} catch (BaseServerResponseException e) {
 				return new PupilOutcome(p.line(), p.upn(), Status.REJECTED, null, List.of(reason(e)));
+			} catch (RuntimeException e) {
+				// a fault of the server's own: this pupil is not written (its transaction rolled back), the others go on
+				log.error("$import-ctf: pupil at line {} failed", p.line(), e);
+				return new PupilOutcome(p.line(), p.upn(), Status.REJECTED, null,
+						List.of("not imported because of a server error (" + e.getClass().getSimpleName()
+								+ "); the server log has the details"));
 			}
 		}
 	}
@@ -197,7 +245,9 @@ final class CtfImport {
 		}
 		for (Map.Entry<String, Observation> record : records.entrySet()) {
 			Observation before = storedRecords.get(record.getKey());
-			if (before == null || !WeekStore.sameContent(before, record.getValue())) {
+			if (stored == null) {
+				transaction.addEntry(WeekStore.create(record.getValue())); // a new child has no records yet
+			} else if (before == null || !WeekStore.sameContent(before, record.getValue())) {
 				transaction.addEntry(WeekStore.upsert(record.getValue(), before));
 			}
 		}
@@ -205,7 +255,8 @@ final class CtfImport {
 		marked.forEach((monday, week) -> pending.add(new WeekStore.Pending(
 				AttendanceWeek.key(start.header().sourceUrn(), patientId, monday), monday, patientId, start.schoolId(),
 				week, p.line(), 0)));
-		weeks.plan(pending, request).entries().forEach(transaction::addEntry);
+		(stored == null ? weeks.createsForNewChild(pending) : weeks.plan(pending, request).entries())
+				.forEach(transaction::addEntry);
 
 		if (!transaction.hasEntry()) {
 			return new PupilOutcome(p.line(), p.upn(), Status.UNCHANGED, patientId, messages);

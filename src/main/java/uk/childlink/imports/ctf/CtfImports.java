@@ -23,12 +23,12 @@ public final class CtfImports {
 
 	public static Object operation(DaoRegistry daos, IFhirSystemDao<Bundle, Meta> system, ChildMatching matching,
 			CodeLists codeLists, AttendanceCodes codes, WeekStore weeks, long maxUploadBytes, FhirContext fhirContext,
-			Clock clock) {
+			Clock clock, int workers) {
 		CtfMapping mapping = new CtfMapping(codeLists, codes);
 		return new CtfImportOperation(() -> new CtfImport(daos.getResourceDao(Observation.class),
 				daos.getResourceDao(Organization.class), system,
 				new Directory(daos.getResourceDao(Organization.class), daos.getResourceDao(Patient.class),
 						new SystemRequestDetails()),
-				matching, mapping, weeks, clock), maxUploadBytes, fhirContext);
+				matching, mapping, weeks, clock, workers), maxUploadBytes, fhirContext);
 	}
 }
