@@ -7,7 +7,7 @@ import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestCli
 import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
 import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
-import uk.childlink.imports.ImportCommand;
+import uk.childlink.schools.ImportCommand;
 
 /**
  * ChildLink: a FHIR R4 server for England's children's services.

@@ -20,7 +20,12 @@ public final class CodeLists {
 	private final Map<String, Map<String, CodeSystem.ConceptDefinitionComponent>> concepts = new HashMap<>();
 
 	CodeLists(ConformanceFiles files) {
-		for (var resource : files.resources()) {
+		this(files.resources());
+	}
+
+	/** The code systems among {@code resources} (outside a Spring context, e.g. in tests). */
+	public CodeLists(java.util.Collection<? extends org.hl7.fhir.instance.model.api.IBaseResource> resources) {
+		for (var resource : resources) {
 			if (resource instanceof CodeSystem system && system.hasUrl()) {
 				Map<String, CodeSystem.ConceptDefinitionComponent> codes = new HashMap<>();
 				flatten(system.getConcept(), codes);

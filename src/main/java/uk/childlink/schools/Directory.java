@@ -1,0 +1,98 @@
+package uk.childlink.schools;
+
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.param.TokenParam;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import uk.childlink.identity.IdentifierSystems;
+
+/**
+ * Finds schools by URN and pupils by UPN for one import, remembering the answers (up to {@value #REMEMBERED} of each)
+ * so that a file of a million marks for a few thousand pupils makes a few thousand look-ups, not a million.
+ */
+public final class Directory {
+
+	public static final String URN_SYSTEM = "https://fhir.hl7.org.uk/Id/urn-school-number";
+	private static final int REMEMBERED = 50_000;
+
+	/** A pupil look-up: the child's id, or why there is none. */
+	public record Pupil(String patientId, String problem) {}
+
+	private final IFhirResourceDao<Organization> organizations;
+	private final IFhirResourceDao<Patient> patients;
+	private final RequestDetails request;
+	private final Map<String, String> schools = lru();
+	private final Map<String, Pupil> pupils = lru();
+
+	public Directory(IFhirResourceDao<Organization> organizations, IFhirResourceDao<Patient> patients,
+			RequestDetails request) {
+		this.organizations = organizations;
+		this.patients = patients;
+		this.request = request;
+	}
+
+	/** The id of the school's Organization, or null when no school with that URN is registered. */
+	public String school(String urn) {
+		if (schools.containsKey(urn)) {
+			return schools.get(urn);
+		}
+		List<?> found = organizations.search(SearchParameterMap.newSynchronous()
+				.add(Organization.SP_IDENTIFIER, new TokenParam(URN_SYSTEM, urn)), request).getAllResources();
+		String id = found.isEmpty() ? null : ((Organization) found.get(0)).getIdElement().getIdPart();
+		schools.put(urn, id);
+		return id;
+	}
+
+	/** Records that a school now has an Organization (created during the import). */
+	public void rememberSchool(String urn, String id) {
+		schools.put(urn, id);
+	}
+
+	/**
+	 * The child whose current or former UPN this is. Records merged into another are not offered; two children
+	 * sharing the UPN are reported, never guessed between.
+	 */
+	public Pupil pupil(String upn) {
+		return pupils.computeIfAbsent(upn, u -> {
+			List<Patient> found = byUpn(u);
+			if (found.isEmpty()) {
+				return new Pupil(null, "no child with UPN " + u + " is known (import the pupil's CTF first)");
+			}
+			if (found.size() > 1) {
+				return new Pupil(null, found.size() + " children have UPN " + u + ": "
+						+ found.stream().map(p -> "Patient/" + p.getIdElement().getIdPart()).toList()
+						+ "; merge or correct them first");
+			}
+			return new Pupil(found.get(0).getIdElement().getIdPart(), null);
+		});
+	}
+
+	/** The children holding {@code upn} as a current or former UPN, merged-away records left out. */
+	public List<Patient> byUpn(String upn) {
+		return patients.search(SearchParameterMap.newSynchronous()
+						.add(Patient.SP_IDENTIFIER, new TokenParam(IdentifierSystems.UPN, upn)), request)
+				.getAllResources().stream()
+				.map(Patient.class::cast)
+				.filter(p -> p.getLink().stream().noneMatch(l -> l.getType() == Patient.LinkType.REPLACEDBY))
+				.toList();
+	}
+
+	/** Forgets a pupil look-up (after the import created or changed the child). */
+	public void forgetPupil(String upn) {
+		pupils.remove(upn);
+	}
+
+	private static <V> Map<String, V> lru() {
+		return new LinkedHashMap<>(1024, 0.75f, true) {
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+				return size() > REMEMBERED;
+			}
+		};
+	}
+}

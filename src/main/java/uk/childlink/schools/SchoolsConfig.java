@@ -1,0 +1,47 @@
+package uk.childlink.schools;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import java.time.Clock;
+import java.time.ZoneId;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.springframework.context.annotation.Configuration;
+import uk.childlink.conformance.CodeLists;
+import uk.childlink.identity.ChildMatching;
+import uk.childlink.schools.ctf.CtfImports;
+import uk.childlink.schools.attendance.AttendanceCodes;
+import uk.childlink.schools.attendance.AttendanceImportOperation;
+import uk.childlink.schools.attendance.MarksImport;
+import uk.childlink.schools.attendance.WeekStore;
+
+/** Publishes the school-data imports: {@code $import-attendance} and {@code $import-ctf}. */
+@Configuration(proxyBeanMethods = false)
+class SchoolsConfig {
+
+	static final Clock LONDON = Clock.system(ZoneId.of("Europe/London"));
+
+	SchoolsConfig(RestfulServer fhirServer, DaoRegistry daos, CodeLists codeLists, SchoolsProperties properties,
+			ChildMatching matching, FhirContext fhirContext) {
+		AttendanceCodes codes = new AttendanceCodes(codeLists);
+		@SuppressWarnings("unchecked")
+		IFhirSystemDao<Bundle, Meta> system = daos.getSystemDao();
+		WeekStore weeks = new WeekStore(daos.getResourceDao(Observation.class), system, codes);
+		fhirServer.registerProvider(new AttendanceImportOperation(
+				() -> new MarksImport(directory(daos), weeks, codes, LONDON, properties.weeksInMemory()),
+				properties.maxUploadSize().toBytes()));
+		fhirServer.registerProvider(CtfImports.operation(daos, system, matching, codeLists, codes, weeks,
+				properties.maxUploadSize().toBytes(), fhirContext, LONDON, properties.workers()));
+	}
+
+	public static Directory directory(DaoRegistry daos) {
+		return new Directory(daos.getResourceDao(Organization.class), daos.getResourceDao(Patient.class),
+				new SystemRequestDetails());
+	}
+}

@@ -1,0 +1,253 @@
+package uk.childlink.schools.attendance;
+
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.io.IOException;
+import java.io.Reader;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import uk.childlink.identity.InvalidIdentifierException;
+import uk.childlink.identity.Upn;
+import uk.childlink.schools.Directory;
+import uk.childlink.schools.ImportReport;
+
+/**
+ * Imports a CSV of daily register marks (one mark per row: school URN, pupil UPN, date, session, code; see
+ * {@code docs/imports.md}), streaming: rows are gathered into weeks per school and pupil, and at most
+ * {@code weeksInMemory} weeks are held before they are written, so memory does not grow with the file. A row that
+ * cannot be imported is reported with its line number and the others still go in.
+ */
+public final class MarksImport {
+
+	/** Totals of one import. */
+	public record Result(long rows, long imported, long rejected, int weeksCreated, int weeksUpdated,
+			int weeksUnchanged, ImportReport problems) {}
+
+	static final List<String> COLUMNS = List.of("urn", "upn", "date", "session", "code");
+	public static final int MAX_LINE = 1000;
+	private static final DateTimeFormatter UK_DATE =
+			DateTimeFormatter.ofPattern("dd/MM/uuuu").withResolverStyle(ResolverStyle.STRICT);
+
+	private final Directory directory;
+	private final WeekStore store;
+	private final AttendanceCodes codes;
+	private final Clock clock;
+	private final int weeksInMemory;
+
+	private final Map<String, Gathered> pending = new LinkedHashMap<>();
+	private final ImportReport problems = new ImportReport();
+	private long rows;
+	private long imported;
+	private long rejected;
+	private int created;
+	private int updated;
+	private int unchanged;
+
+	public MarksImport(Directory directory, WeekStore store, AttendanceCodes codes, Clock clock, int weeksInMemory) {
+		this.directory = directory;
+		this.store = store;
+		this.codes = codes;
+		this.clock = clock;
+		this.weeksInMemory = weeksInMemory;
+	}
+
+	private static final class Gathered {
+		final String urn;
+		final String patientId;
+		final String schoolId;
+		final LocalDate monday;
+		final long firstLine;
+		final AttendanceWeek week = new AttendanceWeek();
+		int rows;
+
+		Gathered(String urn, String patientId, String schoolId, LocalDate monday, long firstLine) {
+			this.urn = urn;
+			this.patientId = patientId;
+			this.schoolId = schoolId;
+			this.monday = monday;
+			this.firstLine = firstLine;
+		}
+	}
+
+	/**
+	 * Reads and imports the whole CSV; {@code progress} hears the number of rows read every 100,000 rows. A file
+	 * whose first line is not a header naming the columns is refused (400) before anything is written.
+	 */
+	public Result run(Reader csv, LongConsumer progress) throws IOException {
+		LineReader lines = new LineReader(csv, MAX_LINE);
+		int[] columns = header(lines.next());
+		LocalDate today = LocalDate.now(clock);
+		String line;
+		while ((line = lines.next()) != null) {
+			if (line.isBlank()) {
+				continue;
+			}
+			rows++;
+			String problem = line == LineReader.TOO_LONG
+					? "line longer than " + MAX_LINE + " characters"
+					: row(split(line), columns, lines.number(), today);
+			if (problem != null) {
+				problems.add(lines.number(), problem);
+				rejected++;
+			}
+			if (pending.size() >= weeksInMemory) {
+				flush();
+			}
+			if (rows % 100_000 == 0) {
+				progress.accept(rows);
+			}
+		}
+		flush();
+		return new Result(rows, imported, rejected, created, updated, unchanged, problems);
+	}
+
+	private static int[] header(String line) {
+		if (line == null) {
+			throw new InvalidRequestException("$import-attendance: the file is empty; expected a header line "
+					+ String.join(",", COLUMNS) + " and one row per mark");
+		}
+		List<String> names = split(line.startsWith("\uFEFF") ? line.substring(1) : line).stream()
+				.map(s -> s.trim().toLowerCase(Locale.ROOT))
+				.toList();
+		int[] columns = new int[COLUMNS.size()];
+		List<String> missing = new ArrayList<>();
+		for (int i = 0; i < COLUMNS.size(); i++) {
+			columns[i] = names.indexOf(COLUMNS.get(i));
+			if (columns[i] < 0) {
+				missing.add(COLUMNS.get(i));
+			}
+		}
+		if (!missing.isEmpty()) {
+			throw new InvalidRequestException("$import-attendance: line 1 must be a header naming the columns "
+					+ String.join(",", COLUMNS) + " (any order, other columns ignored); missing: "
+					+ String.join(", ", missing));
+		}
+		return columns;
+	}
+
+	/** Gathers one row's mark into its week; returns why it cannot be imported, or null. */
+	private String row(List<String> fields, int[] columns, long lineNumber, LocalDate today) {
+		int needed = 0;
+		for (int c : columns) {
+			needed = Math.max(needed, c + 1);
+		}
+		if (fields.size() < needed) {
+			return "expected at least " + needed + " columns, found " + fields.size();
+		}
+		String urn = fields.get(columns[0]).trim();
+		if (!urn.matches("[1-9][0-9]{5}")) {
+			return "URN '" + urn + "' is not a school's 6-digit unique reference number";
+		}
+		Upn upn;
+		try {
+			upn = Upn.parse(fields.get(columns[1]).trim());
+		} catch (InvalidIdentifierException e) {
+			return e.getMessage();
+		}
+		LocalDate date = date(fields.get(columns[2]).trim());
+		if (date == null) {
+			return "date '" + fields.get(columns[2]).trim() + "' is not a date (YYYY-MM-DD or DD/MM/YYYY)";
+		}
+		if (date.isAfter(today)) {
+			return "date " + date + " is in the future";
+		}
+		if (!AttendanceWeek.isWeekday(date)) {
+			return "date " + date + " is a " + date.getDayOfWeek().toString().toLowerCase(Locale.ROOT)
+					+ "; marks are for Monday to Friday";
+		}
+		Session session = Session.parse(fields.get(columns[3]));
+		if (session == null) {
+			return "session '" + fields.get(columns[3]).trim() + "' is not AM or PM";
+		}
+		String code = fields.get(columns[4]).trim();
+		if (codes.categoryOf(code).isEmpty()) {
+			return "'" + code + "' is not an attendance code (codes: " + codes.list() + ")";
+		}
+		String schoolId = directory.school(urn);
+		if (schoolId == null) {
+			return "no school with URN " + urn + " is registered (import a CTF from the school, or create its "
+					+ "Organization, first)";
+		}
+		Directory.Pupil pupil = directory.pupil(upn.value());
+		if (pupil.patientId() == null) {
+			return pupil.problem();
+		}
+		LocalDate monday = AttendanceWeek.monday(date);
+		String key = AttendanceWeek.key(urn, pupil.patientId(), monday);
+		Gathered week = pending.computeIfAbsent(key,
+				k -> new Gathered(urn, pupil.patientId(), schoolId, monday, lineNumber));
+		week.week.set(date, session, code);
+		week.rows++;
+		return null;
+	}
+
+	private void flush() {
+		if (pending.isEmpty()) {
+			return;
+		}
+		List<WeekStore.Pending> weeks = new ArrayList<>(pending.size());
+		long rowsInWeeks = 0;
+		for (Map.Entry<String, Gathered> e : pending.entrySet()) {
+			Gathered g = e.getValue();
+			weeks.add(new WeekStore.Pending(e.getKey(), g.monday, g.patientId, g.schoolId, g.week, g.firstLine, g.rows));
+			rowsInWeeks += g.rows;
+		}
+		pending.clear();
+		WeekStore.Outcome outcome = store.write(weeks);
+		created += outcome.created();
+		updated += outcome.updated();
+		unchanged += outcome.unchanged();
+		imported += rowsInWeeks;
+		for (WeekStore.Failure failure : outcome.failures()) {
+			problems.add(failure.line(), failure.reason() + " (" + failure.rows() + " marks from line "
+					+ failure.line() + " on)");
+			imported -= failure.rows();
+			rejected += failure.rows();
+		}
+	}
+
+	private static LocalDate date(String text) {
+		try {
+			return text.contains("/") ? LocalDate.parse(text, UK_DATE) : LocalDate.parse(text);
+		} catch (DateTimeParseException e) {
+			return null;
+		}
+	}
+
+	/** Splits a CSV line; fields may be quoted ("a, b"), with "" for a quote inside quotes. */
+	static List<String> split(String line) {
+		List<String> fields = new ArrayList<>();
+		StringBuilder field = new StringBuilder();
+		boolean quoted = false;
+		for (int i = 0; i < line.length(); i++) {
+			char c = line.charAt(i);
+			if (quoted) {
+				if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+					field.append('"');
+					i++;
+				} else if (c == '"') {
+					quoted = false;
+				} else {
+					field.append(c);
+				}
+			} else if (c == '"') {
+				quoted = true;
+			} else if (c == ',') {
+				fields.add(field.toString());
+				field.setLength(0);
+			} else {
+				field.append(c);
+			}
+		}
+		fields.add(field.toString());
+		return fields;
+	}
+}

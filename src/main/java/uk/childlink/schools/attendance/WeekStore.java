@@ -1,0 +1,227 @@
+package uk.childlink.schools.attendance;
+
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DomainResource;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.Observation;
+import uk.childlink.conformance.TrustedWrites;
+
+/**
+ * Writes weeks of marks: each week is laid over the marks already stored for the same school, pupil and week, and
+ * the week's Observation is written only when that changes it (a conditional update on the week's identifier, or an
+ * update of the stored version with {@code If-Match}, so a concurrent import of the same week is retried rather
+ * than lost). Weeks go in transactions of {@value #BATCH}; a transaction that fails for a reason other than a
+ * concurrent change is retried week by week, so that one bad week is reported and the others still go in.
+ */
+public final class WeekStore {
+
+	static final int BATCH = 250;
+	private static final int ATTEMPTS = 3;
+
+	/** A week of marks to write, with the first input line that contributed to it (for error reports). */
+	public record Pending(String key, LocalDate monday, String patientId, String schoolId, AttendanceWeek marks,
+			long line, int rows) {}
+
+	/** What happened to one batch of weeks. */
+	public record Outcome(int created, int updated, int unchanged, List<Failure> failures) {}
+
+	public record Failure(long line, int rows, String reason) {}
+
+	private final IFhirResourceDao<Observation> observations;
+	private final IFhirSystemDao<Bundle, Meta> system;
+	private final AttendanceCodes codes;
+
+	public WeekStore(IFhirResourceDao<Observation> observations, IFhirSystemDao<Bundle, Meta> system,
+			AttendanceCodes codes) {
+		this.observations = observations;
+		this.system = system;
+		this.codes = codes;
+	}
+
+	public Outcome write(List<Pending> weeks) {
+		int created = 0;
+		int updated = 0;
+		int unchanged = 0;
+		List<Failure> failures = new ArrayList<>();
+		for (int from = 0; from < weeks.size(); from += BATCH) {
+			List<Pending> chunk = weeks.subList(from, Math.min(weeks.size(), from + BATCH));
+			Outcome outcome = writeChunk(chunk);
+			created += outcome.created();
+			updated += outcome.updated();
+			unchanged += outcome.unchanged();
+			failures.addAll(outcome.failures());
+		}
+		return new Outcome(created, updated, unchanged, failures);
+	}
+
+	private Outcome writeChunk(List<Pending> chunk) {
+		for (int attempt = 1; ; attempt++) {
+			try {
+				return writeTogether(chunk);
+			} catch (ResourceVersionConflictException | PreconditionFailedException e) {
+				if (attempt == ATTEMPTS) {
+					return writeOneByOne(chunk);
+				}
+			} catch (BaseServerResponseException e) {
+				return chunk.size() == 1 ? failed(chunk.get(0), e) : writeOneByOne(chunk);
+			}
+		}
+	}
+
+	private Outcome writeOneByOne(List<Pending> chunk) {
+		int created = 0;
+		int updated = 0;
+		int unchanged = 0;
+		List<Failure> failures = new ArrayList<>();
+		for (Pending week : chunk) {
+			Outcome one;
+			try {
+				one = writeTogether(List.of(week));
+			} catch (BaseServerResponseException e) {
+				one = failed(week, e);
+			}
+			created += one.created();
+			updated += one.updated();
+			unchanged += one.unchanged();
+			failures.addAll(one.failures());
+		}
+		return new Outcome(created, updated, unchanged, failures);
+	}
+
+	private static Outcome failed(Pending week, BaseServerResponseException e) {
+		return new Outcome(0, 0, 0, List.of(new Failure(week.line(), week.rows(), "week of " + week.monday()
+				+ " not written: " + e.getMessage())));
+	}
+
+	/** The entries that bring the stored weeks up to date, and what they do; weeks already as sent get none. */
+	public record Planned(List<Bundle.BundleEntryComponent> entries, int created, int updated, int unchanged) {}
+
+	/** Plans the writes of {@code weeks} against what is stored now. */
+	public Planned plan(List<Pending> weeks, RequestDetails request) {
+		Map<String, Observation> stored = stored(weeks, request);
+		List<Bundle.BundleEntryComponent> entries = new ArrayList<>();
+		int created = 0;
+		int updated = 0;
+		int unchanged = 0;
+		for (Pending week : weeks) {
+			Observation before = stored.get(week.key());
+			AttendanceWeek marks = before == null ? week.marks() : AttendanceWeek.of(before).overlaidWith(week.marks());
+			Observation after = marks.toObservation(week.monday(), week.key(), week.patientId(), week.schoolId(), codes);
+			if (before == null) {
+				entries.add(upsert(after, null));
+				created++;
+			} else if (sameContent(before, after)) {
+				unchanged++;
+			} else {
+				entries.add(upsert(after, before));
+				updated++;
+			}
+		}
+		return new Planned(entries, created, updated, unchanged);
+	}
+
+	/**
+	 * Entries creating the weeks of a child the same transaction creates: nothing can be stored under their keys yet
+	 * (the keys hold the new child's id), so plain creates do, without a conditional look-up each.
+	 */
+	public List<Bundle.BundleEntryComponent> createsForNewChild(List<Pending> weeks) {
+		List<Bundle.BundleEntryComponent> entries = new ArrayList<>();
+		for (Pending week : weeks) {
+			entries.add(create(week.marks().toObservation(week.monday(), week.key(), week.patientId(), week.schoolId(),
+					codes)));
+		}
+		return entries;
+	}
+
+	/** A transaction entry creating {@code record}. */
+	public static Bundle.BundleEntryComponent create(DomainResource record) {
+		Bundle.BundleEntryComponent entry = new Bundle.BundleEntryComponent().setResource(record);
+		entry.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl(record.fhirType());
+		return entry;
+	}
+
+	/**
+	 * A transaction entry writing {@code record}: a conditional update on its (first) identifier when there is no
+	 * stored version, else an update of the stored one, if it is still the version read ({@code If-Match}).
+	 */
+	public static Bundle.BundleEntryComponent upsert(DomainResource record, DomainResource stored) {
+		Bundle.BundleEntryComponent entry = new Bundle.BundleEntryComponent().setResource(record);
+		String type = record.fhirType();
+		if (stored == null) {
+			Identifier key = identifierOf(record);
+			entry.getRequest().setMethod(Bundle.HTTPVerb.PUT)
+					.setUrl(type + "?identifier=" + key.getSystem() + "|" + key.getValue());
+		} else {
+			record.setId(stored.getIdElement().toUnqualifiedVersionless());
+			entry.getRequest().setMethod(Bundle.HTTPVerb.PUT)
+					.setUrl(type + "/" + stored.getIdElement().getIdPart())
+					.setIfMatch("W/\"" + stored.getIdElement().getVersionIdPart() + "\"");
+		}
+		return entry;
+	}
+
+	private static Identifier identifierOf(DomainResource record) {
+		if (record instanceof Observation obs) {
+			return obs.getIdentifierFirstRep();
+		}
+		throw new IllegalArgumentException("no key for " + record.fhirType());
+	}
+
+	/** One transaction for the chunk; throws when it fails (nothing of it is then written). */
+	private Outcome writeTogether(List<Pending> chunk) {
+		SystemRequestDetails request = TrustedWrites.mark(new SystemRequestDetails());
+		Planned planned = plan(chunk, request);
+		if (!planned.entries().isEmpty()) {
+			Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+			planned.entries().forEach(transaction::addEntry);
+			system.transaction(request, transaction);
+		}
+		return new Outcome(planned.created(), planned.updated(), planned.unchanged(), List.of());
+	}
+
+	private Map<String, Observation> stored(List<Pending> chunk, RequestDetails request) {
+		if (chunk.isEmpty()) {
+			return Map.of(); // (an empty OR list would not restrict the search at all)
+		}
+		TokenOrListParam keys = new TokenOrListParam();
+		for (Pending week : chunk) {
+			keys.add(AttendanceWeek.IDENTIFIER_SYSTEM, week.key());
+		}
+		SearchParameterMap search = SearchParameterMap.newSynchronous().add(Observation.SP_IDENTIFIER, keys);
+		Map<String, Observation> byKey = new HashMap<>();
+		for (var resource : observations.search(search, request).getAllResources()) {
+			Observation obs = (Observation) resource;
+			obs.getIdentifier().stream()
+					.filter(i -> AttendanceWeek.IDENTIFIER_SYSTEM.equals(i.getSystem()))
+					.forEach(i -> byKey.put(i.getValue(), obs));
+		}
+		return byKey;
+	}
+
+	/** Same record apart from id and meta (which the server sets). */
+	public static boolean sameContent(DomainResource stored, DomainResource built) {
+		DomainResource a = stored.copy();
+		DomainResource b = built.copy();
+		a.setId((String) null);
+		b.setId((String) null);
+		a.setMeta(null);
+		b.setMeta(null);
+		a.setText(null);
+		return a.equalsDeep(b);
+	}
+}
