@@ -91,10 +91,12 @@ public class GenerateImports {
 					""".formatted(estab, urn, urn));
 			for (int i = 0; i < pupils; i++) {
 				int serial = firstSerial + i;
-				String family = FAMILY[random.nextInt(FAMILY.length)];
+				// name and birth date follow the serial, so that no two pupils share all three (a real roll has few such)
+				String family = FAMILY[serial % FAMILY.length];
+				String given = GIVEN[(serial / FAMILY.length) % GIVEN.length];
+				LocalDate dob = LocalDate.of(2010, 9, 1).plusDays((serial * 7L) % 2555 + serial / 3650);
 				out.write("    <Pupil>\n      <UPN>" + upn(serial) + "</UPN>\n      <Surname>" + family + "</Surname>\n"
-						+ "      <Forename>" + GIVEN[random.nextInt(GIVEN.length)] + "</Forename>\n      <DOB>"
-						+ LocalDate.of(2010, 9, 1).plusDays(random.nextInt(365 * 7)) + "</DOB>\n      <Gender>"
+						+ "      <Forename>" + given + "</Forename>\n      <DOB>" + dob + "</DOB>\n      <Gender>"
 						+ (random.nextBoolean() ? "M" : "F") + "</Gender>\n      <BasicDetails><Ethnicity>"
 						+ ETHNICITY[random.nextInt(ETHNICITY.length)] + "</Ethnicity></BasicDetails>\n");
 				if (attendance) {

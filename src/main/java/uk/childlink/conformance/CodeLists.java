@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Coding;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import uk.childlink.conformance.loading.ConformanceFiles;
 
@@ -19,6 +20,7 @@ public final class CodeLists {
 
 	private final Map<String, Map<String, CodeSystem.ConceptDefinitionComponent>> concepts = new HashMap<>();
 
+	@Autowired
 	CodeLists(ConformanceFiles files) {
 		this(files.resources());
 	}

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -184,40 +185,47 @@ public final class ImportCommand {
 				err.println(file + " is empty");
 				return 2;
 			}
+			int dateColumn = MarksImport.split(header).stream().map(c -> c.strip().toLowerCase(Locale.ROOT)).toList()
+					.indexOf("date");
 			ByteArrayOutputStream part = new ByteArrayOutputStream();
-			long partFirstLine = 2;
+			long partFirstLine = 0;
 			int partRows = 0;
+			LocalDate partWeek = null;
 			String line;
-			while (true) {
-				line = lines.next();
-				if (line != null) {
-					if (partRows == 0) {
-						part.reset();
-						part.writeBytes((header + "\n").getBytes(StandardCharsets.UTF_8));
-						partFirstLine = lines.number();
-					}
-					if (line == LineReader.TOO_LONG) {
-						totals.rows++;
-						totals.rejected++;
-						totals.error(lines.number(), "line longer than " + MarksImport.MAX_LINE + " characters");
-						line = ""; // keeps the server's line numbers in step with the file's
-					}
-					part.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
-					partRows++;
+			while ((line = lines.next()) != null) {
+				if (line == LineReader.TOO_LONG) {
+					totals.rows++;
+					totals.rejected++;
+					totals.error(lines.number(), "line longer than " + MarksImport.MAX_LINE + " characters");
+					line = ""; // keeps the server's line numbers in step with the file's
 				}
-				if (partRows > 0 && (line == null || partRows == rowsPerRequest)) {
+				// a part ends after rowsPerRequest rows where the week changes, so that in a file in date order (as
+				// daily exports are) each week goes in one request and is written once; at twice that whatever
+				LocalDate week = MarksImport.mondayOf(line, dateColumn);
+				if (partRows >= rowsPerRequest
+						&& (partRows >= 2 * rowsPerRequest || week == null || !week.equals(partWeek))) {
 					int status = send(base, part.toByteArray(), partFirstLine, totals);
 					if (status != 0) {
 						return status;
 					}
+					progress(totals, counting.bytes, size, started);
 					partRows = 0;
-					out.printf(Locale.UK, "%,12d rows (%3d%%)  imported %,d  rejected %,d  %,.0f rows/s%n", totals.rows,
-							size == 0 ? 100 : Math.min(100, counting.bytes * 100 / size), totals.imported, totals.rejected,
-							totals.rows / Math.max(1e-9, (System.nanoTime() - started) / 1e9));
 				}
-				if (line == null) {
-					break;
+				if (partRows == 0) {
+					part.reset();
+					part.writeBytes((header + "\n").getBytes(StandardCharsets.UTF_8));
+					partFirstLine = lines.number();
 				}
+				part.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
+				partRows++;
+				partWeek = week != null ? week : partWeek;
+			}
+			if (partRows > 0) {
+				int status = send(base, part.toByteArray(), partFirstLine, totals);
+				if (status != 0) {
+					return status;
+				}
+				progress(totals, counting.bytes, size, started);
 			}
 		}
 		double seconds = (System.nanoTime() - started) / 1e9;
@@ -231,6 +239,12 @@ public final class ImportCommand {
 			out.printf(Locale.UK, "... and %,d more rejected rows%n", totals.errors.notListed());
 		}
 		return totals.rejected > 0 ? 1 : 0;
+	}
+
+	private void progress(Totals totals, long bytesRead, long size, long started) {
+		out.printf(Locale.UK, "%,12d rows (%3d%%)  imported %,d  rejected %,d  %,.0f rows/s%n", totals.rows,
+				size == 0 ? 100 : Math.min(100, bytesRead * 100 / size), totals.imported, totals.rejected,
+				totals.rows / Math.max(1e-9, (System.nanoTime() - started) / 1e9));
 	}
 
 	/** Sends one part; its line numbers are the server's (header = 1) mapped back to the file's. */

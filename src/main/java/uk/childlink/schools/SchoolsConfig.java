@@ -7,11 +7,15 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.annotation.Configuration;
 import uk.childlink.conformance.CodeLists;
 import uk.childlink.identity.ChildMatching;
@@ -23,21 +27,34 @@ import uk.childlink.schools.attendance.WeekStore;
 
 /** Publishes the school-data imports: {@code $import-attendance} and {@code $import-ctf}. */
 @Configuration(proxyBeanMethods = false)
-class SchoolsConfig {
+class SchoolsConfig implements DisposableBean {
 
 	static final Clock LONDON = Clock.system(ZoneId.of("Europe/London"));
+
+	private final ExecutorService writers;
 
 	SchoolsConfig(RestfulServer fhirServer, DaoRegistry daos, CodeLists codeLists, SchoolsProperties properties,
 			ChildMatching matching, FhirContext fhirContext) {
 		AttendanceCodes codes = new AttendanceCodes(codeLists);
 		@SuppressWarnings("unchecked")
 		IFhirSystemDao<Bundle, Meta> system = daos.getSystemDao();
-		WeekStore weeks = new WeekStore(daos.getResourceDao(Observation.class), system, codes);
+		AtomicInteger threads = new AtomicInteger();
+		writers = Executors.newFixedThreadPool(properties.workers(), task -> {
+			Thread thread = new Thread(task, "attendance-import-" + threads.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
+		WeekStore weeks = new WeekStore(daos.getResourceDao(Observation.class), system, codes, writers);
 		fhirServer.registerProvider(new AttendanceImportOperation(
 				() -> new MarksImport(directory(daos), weeks, codes, LONDON, properties.weeksInMemory()),
 				properties.maxUploadSize().toBytes()));
 		fhirServer.registerProvider(CtfImports.operation(daos, system, matching, codeLists, codes, weeks,
 				properties.maxUploadSize().toBytes(), fhirContext, LONDON, properties.workers()));
+	}
+
+	@Override
+	public void destroy() {
+		writers.shutdownNow();
 	}
 
 	public static Directory directory(DaoRegistry daos) {

@@ -15,11 +15,11 @@ import org.springframework.validation.annotation.Validated;
  *     larger one is refused with 413 (send the marks in parts: the command line does)
  * @param weeksInMemory how many pupil-weeks of marks an attendance import gathers before writing them; bounds its
  *     memory whatever the file's size or order
- * @param workers how many pupils of a CTF (and batches of weeks of a marks file) are written at the same time
+ * @param workers how many pupils of a CTF, or batches of weeks of marks, are written at the same time
  */
 @Validated
 @ConfigurationProperties("childlink.schools")
 public record SchoolsProperties(
 		@NotNull @DefaultValue("100MB") DataSize maxUploadSize,
-		@Min(1) @DefaultValue("5000") int weeksInMemory,
+		@Min(1) @DefaultValue("20000") int weeksInMemory,
 		@Min(1) @DefaultValue("2") int workers) {}

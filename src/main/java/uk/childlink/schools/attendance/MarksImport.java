@@ -44,6 +44,7 @@ public final class MarksImport {
 
 	private final Map<String, Gathered> pending = new LinkedHashMap<>();
 	private final ImportReport problems = new ImportReport();
+	private LocalDate lastWeek;
 	private long rows;
 	private long imported;
 	private long rejected;
@@ -99,7 +100,7 @@ public final class MarksImport {
 				rejected++;
 			}
 			if (pending.size() >= weeksInMemory) {
-				flush();
+				flushBefore(lastWeek);
 			}
 			if (rows % 100_000 == 0) {
 				progress.accept(rows);
@@ -181,6 +182,7 @@ public final class MarksImport {
 			return pupil.problem();
 		}
 		LocalDate monday = AttendanceWeek.monday(date);
+		lastWeek = monday;
 		String key = AttendanceWeek.key(urn, pupil.patientId(), monday);
 		Gathered week = pending.computeIfAbsent(key,
 				k -> new Gathered(urn, pupil.patientId(), schoolId, monday, lineNumber));
@@ -189,18 +191,39 @@ public final class MarksImport {
 		return null;
 	}
 
+	/**
+	 * Writes the weeks gathered before {@code week} (in a file in date order those are complete, and each is written
+	 * once), or everything when that would not free half the room (a file in pupil order).
+	 */
+	private void flushBefore(LocalDate week) {
+		long older = week == null ? 0 : pending.values().stream().filter(g -> g.monday.isBefore(week)).count();
+		if (older >= weeksInMemory / 2) {
+			write(g -> g.monday.isBefore(week));
+		} else {
+			flush();
+		}
+	}
+
 	private void flush() {
-		if (pending.isEmpty()) {
+		write(g -> true);
+	}
+
+	private void write(java.util.function.Predicate<Gathered> which) {
+		List<WeekStore.Pending> weeks = new ArrayList<>();
+		long rowsInWeeks = 0;
+		for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
+			Map.Entry<String, Gathered> e = it.next();
+			Gathered g = e.getValue();
+			if (which.test(g)) {
+				weeks.add(new WeekStore.Pending(e.getKey(), g.monday, g.patientId, g.schoolId, g.week, g.firstLine,
+						g.rows));
+				rowsInWeeks += g.rows;
+				it.remove();
+			}
+		}
+		if (weeks.isEmpty()) {
 			return;
 		}
-		List<WeekStore.Pending> weeks = new ArrayList<>(pending.size());
-		long rowsInWeeks = 0;
-		for (Map.Entry<String, Gathered> e : pending.entrySet()) {
-			Gathered g = e.getValue();
-			weeks.add(new WeekStore.Pending(e.getKey(), g.monday, g.patientId, g.schoolId, g.week, g.firstLine, g.rows));
-			rowsInWeeks += g.rows;
-		}
-		pending.clear();
 		WeekStore.Outcome outcome = store.write(weeks);
 		created += outcome.created();
 		updated += outcome.updated();
@@ -214,6 +237,16 @@ public final class MarksImport {
 		}
 	}
 
+	/** The Monday of the week of a row's date, or null when the row has no readable date there. */
+	public static LocalDate mondayOf(String line, int dateColumn) {
+		if (dateColumn < 0 || line.isBlank()) {
+			return null;
+		}
+		List<String> fields = split(line);
+		LocalDate date = dateColumn < fields.size() ? date(fields.get(dateColumn).trim()) : null;
+		return date == null ? null : AttendanceWeek.monday(date);
+	}
+
 	private static LocalDate date(String text) {
 		try {
 			return text.contains("/") ? LocalDate.parse(text, UK_DATE) : LocalDate.parse(text);
@@ -223,7 +256,7 @@ public final class MarksImport {
 	}
 
 	/** Splits a CSV line; fields may be quoted ("a, b"), with "" for a quote inside quotes. */
-	static List<String> split(String line) {
+	public static List<String> split(String line) {
 		List<String> fields = new ArrayList<>();
 		StringBuilder field = new StringBuilder();
 		boolean quoted = false;

@@ -6,14 +6,22 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
+import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Identifier;
@@ -23,9 +31,10 @@ import uk.childlink.conformance.TrustedWrites;
 
 /**
  * Writes weeks of marks: each week is laid over the marks already stored for the same school, pupil and week, and
- * the week's Observation is written only when that changes it (a conditional update on the week's identifier, or an
- * update of the stored version with {@code If-Match}, so a concurrent import of the same week is retried rather
- * than lost). Weeks go in transactions of {@value #BATCH}; a transaction that fails for a reason other than a
+ * the week's Observation is written only when that changes it: an update of the id derived from school + pupil +
+ * week ({@link #idOf}), of the stored version with {@code If-Match} when there is one, so a concurrent import of the
+ * same week is retried rather than lost, and two can never create two records of one week. The batches of a write
+ * run on the {@code writers} threads side by side. Weeks go in transactions of {@value #BATCH}; a transaction that fails for a reason other than a
  * concurrent change is retried week by week, so that one bad week is reported and the others still go in.
  */
 public final class WeekStore {
@@ -45,9 +54,11 @@ public final class WeekStore {
 	private final IFhirResourceDao<Observation> observations;
 	private final IFhirSystemDao<Bundle, Meta> system;
 	private final AttendanceCodes codes;
+	private final ExecutorService writers;
 
 	public WeekStore(IFhirResourceDao<Observation> observations, IFhirSystemDao<Bundle, Meta> system,
-			AttendanceCodes codes) {
+			AttendanceCodes codes, ExecutorService writers) {
+		this.writers = writers;
 		this.observations = observations;
 		this.system = system;
 		this.codes = codes;
@@ -58,9 +69,21 @@ public final class WeekStore {
 		int updated = 0;
 		int unchanged = 0;
 		List<Failure> failures = new ArrayList<>();
+		List<Future<Outcome>> chunks = new ArrayList<>();
 		for (int from = 0; from < weeks.size(); from += BATCH) {
 			List<Pending> chunk = weeks.subList(from, Math.min(weeks.size(), from + BATCH));
-			Outcome outcome = writeChunk(chunk);
+			chunks.add(writers.submit(() -> writeChunk(chunk))); // different weeks: the chunks cannot collide
+		}
+		for (Future<Outcome> chunk : chunks) {
+			Outcome outcome;
+			try {
+				outcome = chunk.get();
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("interrupted while writing weeks", e);
+			} catch (ExecutionException e) {
+				throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+			}
 			created += outcome.created();
 			updated += outcome.updated();
 			unchanged += outcome.unchanged();
@@ -123,12 +146,12 @@ public final class WeekStore {
 			AttendanceWeek marks = before == null ? week.marks() : AttendanceWeek.of(before).overlaidWith(week.marks());
 			Observation after = marks.toObservation(week.monday(), week.key(), week.patientId(), week.schoolId(), codes);
 			if (before == null) {
-				entries.add(upsert(after, null));
+				entries.add(put(after, idOf(week.key()), null));
 				created++;
 			} else if (sameContent(before, after)) {
 				unchanged++;
 			} else {
-				entries.add(upsert(after, before));
+				entries.add(put(after, idOf(week.key()), before.getIdElement().getVersionIdPart()));
 				updated++;
 			}
 		}
@@ -137,15 +160,41 @@ public final class WeekStore {
 
 	/**
 	 * Entries creating the weeks of a child the same transaction creates: nothing can be stored under their keys yet
-	 * (the keys hold the new child's id), so plain creates do, without a conditional look-up each.
+	 * (the keys hold the new child's id), so there is nothing to read first.
 	 */
 	public List<Bundle.BundleEntryComponent> createsForNewChild(List<Pending> weeks) {
 		List<Bundle.BundleEntryComponent> entries = new ArrayList<>();
 		for (Pending week : weeks) {
-			entries.add(create(week.marks().toObservation(week.monday(), week.key(), week.patientId(), week.schoolId(),
-					codes)));
+			entries.add(put(week.marks().toObservation(week.monday(), week.key(), week.patientId(), week.schoolId(),
+					codes), idOf(week.key()), null));
 		}
 		return entries;
+	}
+
+	/**
+	 * The id of a week's Observation, derived from its key (school + pupil + week): writing the week is an update of
+	 * that id, which creates it the first time and can never make two. (A conditional update on the identifier would
+	 * say the same, but HAPI checks each conditional URL of a transaction against every other entry, which made a
+	 * transaction of 250 weeks spend a third of its time there; see docs/school-imports.md.)
+	 */
+	public static String idOf(String key) {
+		try {
+			byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+			return "week-" + HexFormat.of().formatHex(hash, 0, 16);
+		} catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	/** An update of the Observation {@code id}: of the version read when there is one, else creating it. */
+	private static Bundle.BundleEntryComponent put(Observation week, String id, String version) {
+		week.setId("Observation/" + id);
+		Bundle.BundleEntryComponent entry = new Bundle.BundleEntryComponent().setResource(week);
+		entry.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Observation/" + id);
+		if (version != null) {
+			entry.getRequest().setIfMatch("W/\"" + version + "\"");
+		}
+		return entry;
 	}
 
 	/** A transaction entry creating {@code record}. */
@@ -198,11 +247,11 @@ public final class WeekStore {
 		if (chunk.isEmpty()) {
 			return Map.of(); // (an empty OR list would not restrict the search at all)
 		}
-		TokenOrListParam keys = new TokenOrListParam();
+		TokenOrListParam ids = new TokenOrListParam();
 		for (Pending week : chunk) {
-			keys.add(AttendanceWeek.IDENTIFIER_SYSTEM, week.key());
+			ids.add(new TokenParam(idOf(week.key())));
 		}
-		SearchParameterMap search = SearchParameterMap.newSynchronous().add(Observation.SP_IDENTIFIER, keys);
+		SearchParameterMap search = SearchParameterMap.newSynchronous().add("_id", ids);
 		Map<String, Observation> byKey = new HashMap<>();
 		for (var resource : observations.search(search, request).getAllResources()) {
 			Observation obs = (Observation) resource;
