@@ -21,5 +21,5 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("childlink.schools")
 public record SchoolsProperties(
 		@NotNull @DefaultValue("100MB") DataSize maxUploadSize,
-		@Min(1) @DefaultValue("20000") int weeksInMemory,
+		@Min(2) @DefaultValue("20000") int weeksInMemory,
 		@Min(1) @DefaultValue("2") int workers) {}

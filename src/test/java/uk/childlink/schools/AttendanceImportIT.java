@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -140,6 +141,49 @@ class AttendanceImportIT extends IntegrationTest {
 		assertThat(errors.get(13)).contains("'31/02/2025' is not a date");
 		assertThat(((StringType) weekOf(client, upn).getExtensionByUrl(MARKS).getValue()).getValue())
 				.isEqualTo("/ \\ - - - - - - - -");
+	}
+
+	@Test
+	void importedMarksRaiseAndCloseTheChildsAbsenceFlag() {
+		IGenericClient client = client();
+		String urn = Pupils.school(client);
+		String upn = Pupils.pupil(client, "Flagg", "Fern", "2014-06-07");
+		LocalDate monday = firstMondayOfThisSchoolYear();
+		post(HEADER + week(urn, upn, monday, "N", "N", "N", "N", "N", "/", "\\", "/", "\\", "/"));
+		String child = weekOf(client, upn).getSubject().getReference();
+		awaitFlag(client, child, Flag.FlagStatus.ACTIVE, "severe-absence");
+
+		post(HEADER + week(urn, upn, monday, "I", "I", "/", "\\", "/", "\\", "/", "\\", "/", "\\"));
+		awaitFlag(client, child, Flag.FlagStatus.ACTIVE, "persistent-absence");
+		post(HEADER + week(urn, upn, monday, "/", "\\", "/", "\\", "/", "\\", "/", "\\", "/", "\\"));
+		awaitFlag(client, child, Flag.FlagStatus.INACTIVE, "persistent-absence");
+	}
+
+	static LocalDate firstMondayOfThisSchoolYear() {
+		LocalDate today = LocalDate.now(java.time.ZoneId.of("Europe/London"));
+		LocalDate september = LocalDate.of(today.getMonthValue() >= 9 ? today.getYear() : today.getYear() - 1, 9, 1);
+		return september.with(java.time.temporal.TemporalAdjusters.nextOrSame(java.time.DayOfWeek.MONDAY));
+	}
+
+	private static void awaitFlag(IGenericClient client, String child, Flag.FlagStatus status, String code) {
+		long deadline = System.nanoTime() + 30_000_000_000L;
+		List<Flag> flags = List.of();
+		while (System.nanoTime() < deadline) {
+			flags = client.search().forResource(Flag.class).where(Flag.SUBJECT.hasId(child)).returnBundle(Bundle.class)
+					.execute().getEntry().stream().map(e -> (Flag) e.getResource()).toList();
+			if (flags.size() == 1 && flags.get(0).getStatus() == status
+					&& code.equals(flags.get(0).getCode().getCodingFirstRep().getCode())) {
+				return;
+			}
+			try {
+				Thread.sleep(200);
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError(e);
+			}
+		}
+		throw new AssertionError("no single " + status + " " + code + " flag for " + child + " within 30 s: " + flags.stream()
+				.map(f -> f.getStatus() + " " + f.getCode().getCodingFirstRep().getCode()).toList());
 	}
 
 	@Test

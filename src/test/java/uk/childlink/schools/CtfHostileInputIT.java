@@ -96,14 +96,26 @@ class CtfHostileInputIT extends IntegrationTest {
 	}
 
 	@Test
-	void anOversizedElementStopsTheFileWithoutFillingTheMemory() {
+	void oversizedTextOrCommentsAreRefusedWithoutFillingTheMemory() {
 		String urn = Records.nextUrn();
-		String upn = TestIdentifiers.nextPermanentUpn();
-		String file = header(urn, "24.0") + pupil(upn, "x".repeat(200_000)) + END;
+		String first = TestIdentifiers.nextPermanentUpn();
+		String second = TestIdentifiers.nextPermanentUpn();
 
-		OperationOutcome outcome = assertRefused(send(file), 422, "more than 20000 characters");
-		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("The 0 pupils before that point");
-		assertThat(patientsWithUpn(upn)).isZero();
+		// in the first pupil: nothing has been written, the file is refused whole
+		OperationOutcome refused = assertRefused(send(header(urn, "24.0") + pupil(first, "x".repeat(200_000)) + END), 400,
+				"more than 20000 characters");
+		assertThat(refused.getIssueFirstRep().getDiagnostics()).contains("nothing was imported");
+		assertRefused(send(header(urn, "24.0") + pupil(first, "Comment").replace("<Surname>",
+				"<!--" + "c".repeat(1_000_000) + "--><Surname>") + END), 400, "malformed XML");
+		assertThat(patientsWithUpn(first)).isZero();
+
+		// after a pupil was written: the file stops there, that pupil listed
+		OperationOutcome stopped = assertRefused(send(header(urn, "24.0") + pupil(first, "Precedent")
+				+ pupil(second, "x".repeat(200_000)) + END), 422, "more than 20000 characters");
+		assertThat(stopped.getIssueFirstRep().getDiagnostics()).contains("The 1 pupils before that point");
+		assertThat(stopped.getIssue().get(1).getDiagnostics()).contains(first).contains("created");
+		assertThat(patientsWithUpn(first)).isOne();
+		assertThat(patientsWithUpn(second)).isZero();
 	}
 
 	private RawHttp.Response send(String xml) {

@@ -68,7 +68,16 @@ class CtfImportIT extends IntegrationTest {
 		assertThat(messages(pupils.get("R990200125007"))).contains("Ethnicity 'ZZZZ' is not a DfE ethnicity code")
 				.contains("'9' is not an attendance code");
 		assertThat(messages(pupils.get("F990200125008"))).contains("school 990/3003 not imported");
-		assertThat(((IntegerType) pupils.get("G990200125001").getPart().get(0).getValue()).getValue()).isPositive();
+		assertThat(part(pupils.get("G990200125001"), "line")).isEqualTo("24");
+		Patient ozias = client.read().resource(Patient.class).withUrl(child(pupils.get("U99020012500T"))).execute();
+		assertThat(((CodeType) ozias.getIdentifierFirstRep().getExtensionByUrl(Pupils.UPN_STATUS).getValue()).getValue())
+				.isEqualTo("temporary");
+		// the sending school was registered, as the school profile has it
+		org.hl7.fhir.r4.model.Organization school = client.read().resource(org.hl7.fhir.r4.model.Organization.class)
+				.withUrl(((Reference) report.getParameter("school").getValue()).getReference()).execute();
+		assertThat(school.getIdentifierFirstRep().getValue()).isEqualTo("990201");
+		assertThat(school.getName()).isEqualTo("Larkspur Lane Primary School (synthetic)");
+		AttendanceImportIT.assertValid(http(), school, "https://fhir.childlink.uk/StructureDefinition/school");
 
 		// the rejected pupils left nothing behind
 		for (String rejected : List.of("A990200125005", "C990200125006", "R990200125007")) {
@@ -89,7 +98,9 @@ class CtfImportIT extends IntegrationTest {
 		assertThat(juniper.getAddressFirstRep().getLine().get(0).getValue()).isEqualTo("14 Thimble Row");
 		assertThat(juniper.getAddressFirstRep().getPostalCode()).isEqualTo("ZZ99 4QF");
 		assertThat(juniper.getContactFirstRep().getName().getNameAsSingleString()).isEqualTo("Ms Hazel Quillfeather");
-		assertThat(juniper.getExtensionByUrl("https://fhir.childlink.uk/StructureDefinition/ethnicity")).isNotNull();
+		assertThat(((org.hl7.fhir.r4.model.CodeableConcept) juniper.getExtensionByUrl(
+				"https://fhir.childlink.uk/StructureDefinition/ethnicity").getValue()).getCodingFirstRep().getCode())
+				.isEqualTo("WBRI");
 		AttendanceImportIT.assertValid(http(), juniper, "https://fhir.childlink.uk/StructureDefinition/child");
 		List<Observation> records = observations(client, juniperRef);
 		assertThat(records.stream().map(o -> o.getCode().getCodingFirstRep().getCode()).collect(Collectors.toList()))
@@ -121,6 +132,17 @@ class CtfImportIT extends IntegrationTest {
 		assertThat(totalsOnly).hasSize(1);
 		assertThat(AttendanceImportIT.counts(totalsOnly.get(0))).containsEntry("possible-sessions", 300)
 				.containsEntry("present", 250).containsEntry("unauthorised", 30);
+		AttendanceImportIT.assertValid(http(), totalsOnly.get(0), "https://fhir.childlink.uk/StructureDefinition/attendance");
+		// a week of daily marks within that year is not counted again on top of the year's totals
+		RawHttp.Response week = http().send("POST", "/fhir/$import-attendance", Map.of("Content-Type", "text/csv",
+				"Accept", "application/fhir+json"), AttendanceImportIT.HEADER + AttendanceImportIT.week("990201",
+				"F990200125008", java.time.LocalDate.of(2025, 3, 3), "/", "\\", "/", "\\", "/", "\\", "/", "\\", "N", "N"));
+		assertThat(week.status()).as(week.body()).isEqualTo(200);
+		Parameters year = client.operation().onInstance(child(pupils.get("F990200125008"))).named("$attendance")
+				.withParameter(Parameters.class, "start", new DateType("2024-09-01"))
+				.andParameter("end", new DateType("2025-08-31")).useHttpGet().execute();
+		assertThat(((IntegerType) year.getParameter("records").getValue()).getValue()).isOne();
+		assertThat(((IntegerType) year.getParameter("possibleSessions").getValue()).getValue()).isEqualTo(300);
 
 		// the same file again: nothing to write
 		String juniperVersion = juniper.getMeta().getVersionId();
@@ -148,6 +170,19 @@ class CtfImportIT extends IntegrationTest {
 		for (Observation record : afterwards) {
 			AttendanceImportIT.assertValid(http(), record, record.getMeta().getProfile().get(0).getValue());
 		}
+
+		// the daily marks and the CTF keep the same weeks: a corrected mark changes the CTF's week, adds none
+		RawHttp.Response corrected = http().send("POST", "/fhir/$import-attendance", Map.of("Content-Type", "text/csv",
+				"Accept", "application/fhir+json"), AttendanceImportIT.HEADER + "990201,G990200125001,2025-03-03,AM,N\n");
+		Parameters marks = FHIR.newJsonParser().parseResource(Parameters.class, corrected.body());
+		assertThat(AttendanceImportIT.count(marks, "weeksUpdated")).isOne();
+		assertThat(observations(client, juniperRef).stream()
+				.filter(o -> o.getCode().getCodingFirstRep().getCode().equals("attendance-summary"))).hasSize(4);
+		Parameters afterCorrection = client.operation().onInstance(juniperRef).named("$attendance")
+				.withParameter(Parameters.class, "start", new DateType("2025-03-03"))
+				.andParameter("end", new DateType("2025-03-31")).useHttpGet().execute();
+		assertThat(List.of("present", "unauthorisedAbsence").stream()
+				.map(n -> ((IntegerType) afterCorrection.getParameter(n).getValue()).getValue())).containsExactly(2, 5);
 	}
 
 	static String resource(String path) throws IOException {

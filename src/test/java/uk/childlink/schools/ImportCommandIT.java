@@ -70,7 +70,7 @@ class ImportCommandIT extends IntegrationTest {
 	void aCtfIsSentWholeAndItsReportPrintedPupilByPupil() throws IOException {
 		String urn = uk.childlink.support.Records.nextUrn();
 		String good = TestIdentifiers.nextPermanentUpn();
-		String bad = "A" + good.substring(1).replace('9', '8');
+		String bad = (good.charAt(0) == 'A' ? "B" : "A") + good.substring(1); // the wrong check letter
 		Path file = Files.writeString(dir.resolve("school.xml"), CtfHostileInputIT.header(urn, "24.0")
 				+ CtfHostileInputIT.pupil(good, "Commandline") + CtfHostileInputIT.pupil(bad, "Badcheck")
 				+ CtfHostileInputIT.END);
@@ -79,8 +79,12 @@ class ImportCommandIT extends IntegrationTest {
 
 		assertThat(result.status()).isEqualTo(1);
 		assertThat(result.out()).containsPattern("line \\d+ +" + good + " +created +Patient/")
-				.contains(bad).contains("rejected")
+				.containsPattern("line \\d+ +" + bad + " +rejected")
+				.contains("has check letter '" + bad.charAt(0) + "' where '" + good.charAt(0) + "' was expected")
 				.contains("1 created, 0 updated, 0 unchanged, 1 rejected");
+		assertThat(client().search().forResource(org.hl7.fhir.r4.model.Patient.class)
+				.where(org.hl7.fhir.r4.model.Patient.IDENTIFIER.exactly().systemAndCode(Pupils.UPN, good))
+				.returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute().getEntry()).hasSize(1);
 
 		Path old = Files.writeString(dir.resolve("old.xml"), CtfHostileInputIT.header(urn, "18.0") + CtfHostileInputIT.END);
 		Run refused = run("import-ctf", old.toString(), "--server", baseUrl());

@@ -50,6 +50,9 @@ public final class RawHttp {
 			out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
 			out.write(bytes);
 			out.flush();
+			if (body == null && headers.containsKey("Content-Length")) {
+				socket.shutdownOutput(); // a declared body that never comes: the server must answer without it
+			}
 			return Response.parse(socket.getInputStream());
 		} catch (IOException e) {
 			throw new UncheckedIOException(e);

@@ -19,7 +19,8 @@ import org.hl7.fhir.r4.model.Period;
 /**
  * Reads a child's attendance records (Observations of the ChildLink attendance profile) and adds them up. A record
  * counts when its whole period lies within the requested one (a week that straddles the boundary is left out rather
- * than counted in full) and it has not been withdrawn (entered-in-error, cancelled).
+ * than counted in full), it has not been withdrawn (entered-in-error, cancelled) and it does not lie within a longer
+ * record of the same school (which already counts its sessions).
  */
 class AttendanceRecords {
 
@@ -45,10 +46,38 @@ class AttendanceRecords {
 				.filter(obs -> obs.getEffective() instanceof Period period && within(period, start, end))
 				.toList();
 		AttendanceSummary total = AttendanceSummary.NONE;
-		for (Observation obs : found) {
+		for (Observation obs : withoutEnclosed(found)) {
 			total = total.plus(summary(obs));
 		}
 		return total;
+	}
+
+	/**
+	 * Leaves out a record that lies within a longer record of the same school (the weeks of a year for which the
+	 * school also sent the year's totals, in a Common Transfer File): the longer one already counts those sessions.
+	 */
+	static List<Observation> withoutEnclosed(List<Observation> records) {
+		return records.stream().filter(inner -> records.stream().noneMatch(outer -> outer != inner
+				&& sameSchool(outer, inner) && encloses(outer.getEffectivePeriod(), inner.getEffectivePeriod())))
+				.toList();
+	}
+
+	private static boolean sameSchool(Observation a, Observation b) {
+		return a.hasPerformer() && b.hasPerformer() && a.getPerformerFirstRep().getReference() != null
+				&& a.getPerformerFirstRep().getReference().equals(b.getPerformerFirstRep().getReference());
+	}
+
+	/** Whether {@code outer} holds {@code inner} and is longer. */
+	private static boolean encloses(Period outer, Period inner) {
+		LocalDate outerStart = day(outer.getStartElement());
+		LocalDate outerEnd = day(outer.getEndElement());
+		LocalDate innerStart = day(inner.getStartElement());
+		LocalDate innerEnd = day(inner.getEndElement());
+		if (outerStart == null || outerEnd == null || innerStart == null || innerEnd == null) {
+			return false;
+		}
+		boolean holds = !innerStart.isBefore(outerStart) && !innerEnd.isAfter(outerEnd);
+		return holds && (outerStart.isBefore(innerStart) || outerEnd.isAfter(innerEnd));
 	}
 
 	/** A record withdrawn by its sender (entered in error, cancelled) no longer counts. */

@@ -21,7 +21,7 @@ import uk.childlink.schools.ImportReport;
 
 /**
  * Imports a CSV of daily register marks (one mark per row: school URN, pupil UPN, date, session, code; see
- * {@code docs/imports.md}), streaming: rows are gathered into weeks per school and pupil, and at most
+ * {@code docs/school-imports.md}), streaming: rows are gathered into weeks per school and pupil, and at most
  * {@code weeksInMemory} weeks are held before they are written, so memory does not grow with the file. A row that
  * cannot be imported is reported with its line number and the others still go in.
  */
@@ -197,7 +197,7 @@ public final class MarksImport {
 	 */
 	private void flushBefore(LocalDate week) {
 		long older = week == null ? 0 : pending.values().stream().filter(g -> g.monday.isBefore(week)).count();
-		if (older >= weeksInMemory / 2) {
+		if (older > 0 && older >= weeksInMemory / 2) {
 			write(g -> g.monday.isBefore(week));
 		} else {
 			flush();

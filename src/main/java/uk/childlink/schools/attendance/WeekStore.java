@@ -16,9 +16,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -27,6 +30,8 @@ import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Observation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import uk.childlink.conformance.TrustedWrites;
 
 /**
@@ -40,6 +45,7 @@ import uk.childlink.conformance.TrustedWrites;
 public final class WeekStore {
 
 	static final int BATCH = 250;
+	private static final Logger log = LoggerFactory.getLogger(WeekStore.class);
 	private static final int ATTEMPTS = 3;
 
 	/** A week of marks to write, with the first input line that contributed to it (for error reports). */
@@ -50,6 +56,9 @@ public final class WeekStore {
 	public record Outcome(int created, int updated, int unchanged, List<Failure> failures) {}
 
 	public record Failure(long line, int rows, String reason) {}
+
+	/** Weeks being written in this server: a week is read, merged and written by one writer at a time. */
+	private static final Set<String> BUSY = new HashSet<>();
 
 	private final IFhirResourceDao<Observation> observations;
 	private final IFhirSystemDao<Bundle, Meta> system;
@@ -82,6 +91,7 @@ public final class WeekStore {
 				Thread.currentThread().interrupt();
 				throw new IllegalStateException("interrupted while writing weeks", e);
 			} catch (ExecutionException e) {
+				chunks.forEach(c -> c.cancel(true));
 				throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
 			}
 			created += outcome.created();
@@ -100,7 +110,7 @@ public final class WeekStore {
 				if (attempt == ATTEMPTS) {
 					return writeOneByOne(chunk);
 				}
-			} catch (BaseServerResponseException e) {
+			} catch (RuntimeException e) { // refused by a rule, or a fault: find the weeks concerned
 				return chunk.size() == 1 ? failed(chunk.get(0), e) : writeOneByOne(chunk);
 			}
 		}
@@ -115,7 +125,7 @@ public final class WeekStore {
 			Outcome one;
 			try {
 				one = writeTogether(List.of(week));
-			} catch (BaseServerResponseException e) {
+			} catch (RuntimeException e) {
 				one = failed(week, e);
 			}
 			created += one.created();
@@ -126,9 +136,14 @@ public final class WeekStore {
 		return new Outcome(created, updated, unchanged, failures);
 	}
 
-	private static Outcome failed(Pending week, BaseServerResponseException e) {
+	private static Outcome failed(Pending week, RuntimeException e) {
+		String reason = e instanceof BaseServerResponseException && ((BaseServerResponseException) e).getStatusCode() < 500
+				? e.getMessage() : "a server error (" + e.getClass().getSimpleName() + "); the server log has the details";
+		if (!(e instanceof BaseServerResponseException) || ((BaseServerResponseException) e).getStatusCode() >= 500) {
+			log.error("week of {} (line {}) not written", week.monday(), week.line(), e);
+		}
 		return new Outcome(0, 0, 0, List.of(new Failure(week.line(), week.rows(), "week of " + week.monday()
-				+ " not written: " + e.getMessage())));
+				+ " not written: " + reason)));
 	}
 
 	/** The entries that bring the stored weeks up to date, and what they do; weeks already as sent get none. */
@@ -233,14 +248,45 @@ public final class WeekStore {
 
 	/** One transaction for the chunk; throws when it fails (nothing of it is then written). */
 	private Outcome writeTogether(List<Pending> chunk) {
-		SystemRequestDetails request = TrustedWrites.mark(new SystemRequestDetails());
-		Planned planned = plan(chunk, request);
-		if (!planned.entries().isEmpty()) {
-			Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-			planned.entries().forEach(transaction::addEntry);
-			system.transaction(request, transaction);
+		return exclusively(chunk, () -> {
+			SystemRequestDetails request = TrustedWrites.mark(new SystemRequestDetails());
+			Planned planned = plan(chunk, request);
+			if (!planned.entries().isEmpty()) {
+				Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+				planned.entries().forEach(transaction::addEntry);
+				system.transaction(request, transaction);
+			}
+			return new Outcome(planned.created(), planned.updated(), planned.unchanged(), List.of());
+		});
+	}
+
+	/**
+	 * Runs {@code work} (reading the stored weeks, merging, writing) while no other writer in this server works on
+	 * any of these weeks: otherwise two imports that both found a week missing would both create it, and the second
+	 * would overwrite the first one's marks. All the weeks are taken at once, so writers cannot deadlock. (Two server
+	 * processes importing the same school's week at the same moment are not covered: see docs/school-imports.md.)
+	 */
+	public static <T> T exclusively(List<Pending> weeks, Supplier<T> work) {
+		List<String> ids = weeks.stream().map(w -> idOf(w.key())).distinct().toList();
+		synchronized (BUSY) {
+			while (ids.stream().anyMatch(BUSY::contains)) {
+				try {
+					BUSY.wait();
+				} catch (InterruptedException e) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException("interrupted while waiting for a week being written", e);
+				}
+			}
+			BUSY.addAll(ids);
 		}
-		return new Outcome(planned.created(), planned.updated(), planned.unchanged(), List.of());
+		try {
+			return work.get();
+		} finally {
+			synchronized (BUSY) {
+				ids.forEach(BUSY::remove);
+				BUSY.notifyAll();
+			}
+		}
 	}
 
 	private Map<String, Observation> stored(List<Pending> chunk, RequestDetails request) {

@@ -26,18 +26,19 @@ record CtfHeader(String version, String documentName, LocalDate asOf, String sou
 			throw new CtfReader.BadFile("the header's <SourceSchool> has no valid <URN> (6 digits), found "
 					+ (urn == null ? "none" : "'" + urn + "'") + ": the sending school must be known", header.line);
 		}
-		LocalDate asOf = today;
 		String dateTime = header.text("DateTime");
-		if (dateTime != null) {
-			try {
-				asOf = LocalDate.parse(dateTime.length() >= 10 ? dateTime.substring(0, 10) : dateTime);
-			} catch (DateTimeParseException e) {
-				throw new CtfReader.BadFile("the header's <DateTime> '" + dateTime + "' is not a date and time",
-						header.line);
-			}
-			if (asOf.isAfter(today)) {
-				throw new CtfReader.BadFile("the header's <DateTime> " + dateTime + " is in the future", header.line);
-			}
+		if (dateTime == null) {
+			throw new CtfReader.BadFile("the header has no <DateTime>: the date the file was made dates what it says "
+					+ "(looked after since, attendance up to)", header.line);
+		}
+		LocalDate asOf;
+		try {
+			asOf = LocalDate.parse(dateTime.length() >= 10 ? dateTime.substring(0, 10) : dateTime);
+		} catch (DateTimeParseException e) {
+			throw new CtfReader.BadFile("the header's <DateTime> '" + dateTime + "' is not a date and time", header.line);
+		}
+		if (asOf.isAfter(today)) {
+			throw new CtfReader.BadFile("the header's <DateTime> " + dateTime + " is in the future", header.line);
 		}
 		return new CtfHeader(version, header.text("DocumentName"), asOf, source.text("LEA"), source.text("Estab"), urn,
 				source.text("SchoolName"));

@@ -130,24 +130,34 @@ final class CtfImport {
 		});
 		try (CtfReader reader = new CtfReader(in)) {
 			CtfHeader header = CtfHeader.of(reader.header(), today);
-			Start start = new Start(header, school(header));
-			started.accept(start);
+			Start start = null; // the school is registered when the first pupil has been read whole
 			while (true) {
 				Node pupil;
 				try {
 					pupil = reader.nextPupil();
 				} catch (CtfReader.BadFile e) {
+					if (start == null) {
+						throw e; // nothing written yet: the file is refused whole
+					}
 					drain(inFlight, 0, deliver);
 					throw new Stopped(e, done);
 				} catch (PayloadTooLargeException e) {
+					if (start == null) {
+						throw e;
+					}
 					drain(inFlight, 0, deliver);
 					throw new Stopped(new CtfReader.BadFile(e.getMessage(), -1), done);
+				}
+				if (start == null) {
+					start = new Start(header, school(header));
+					started.accept(start);
 				}
 				if (pupil == null) {
 					drain(inFlight, 0, deliver);
 					return start;
 				}
-				inFlight.add(pool.submit(() -> pupil(pupil, start, today)));
+				Start begun = start;
+				inFlight.add(pool.submit(() -> pupil(pupil, begun, today)));
 				drain(inFlight, workers * 2, deliver);
 			}
 		} finally {
@@ -200,15 +210,21 @@ final class CtfImport {
 							List.of("changed by someone else while importing, " + ATTEMPTS + " times: import it again"));
 				}
 			} catch (BaseServerResponseException e) {
+				if (e.getStatusCode() >= 500) {
+					return serverFault(p, e);
+				}
 				return new PupilOutcome(p.line(), p.upn(), Status.REJECTED, null, List.of(reason(e)));
 			} catch (RuntimeException e) {
-				// a fault of the server's own: this pupil is not written (its transaction rolled back), the others go on
-				log.error("$import-ctf: pupil at line {} failed", p.line(), e);
-				return new PupilOutcome(p.line(), p.upn(), Status.REJECTED, null,
-						List.of("not imported because of a server error (" + e.getClass().getSimpleName()
-								+ "); the server log has the details"));
+				return serverFault(p, e);
 			}
 		}
+	}
+
+	/** A fault of the server's own: this pupil is not written (its transaction rolled back), the others go on. */
+	private static PupilOutcome serverFault(CtfPupil p, RuntimeException e) {
+		log.error("$import-ctf: pupil at line {} failed", p.line(), e);
+		return new PupilOutcome(p.line(), p.upn(), Status.REJECTED, null, List.of("not imported because of a server "
+				+ "error (" + e.getClass().getSimpleName() + "); the server log has the details"));
 	}
 
 	private PupilOutcome write(CtfPupil p, Start start, Map<LocalDate, AttendanceWeek> marked,
@@ -255,14 +271,17 @@ final class CtfImport {
 		marked.forEach((monday, week) -> pending.add(new WeekStore.Pending(
 				AttendanceWeek.key(start.header().sourceUrn(), patientId, monday), monday, patientId, start.schoolId(),
 				week, p.line(), 0)));
-		(stored == null ? weeks.createsForNewChild(pending) : weeks.plan(pending, request).entries())
-				.forEach(transaction::addEntry);
-
-		if (!transaction.hasEntry()) {
-			return new PupilOutcome(p.line(), p.upn(), Status.UNCHANGED, patientId, messages);
-		}
-		system.transaction(request, transaction);
-		return new PupilOutcome(p.line(), p.upn(), stored == null ? Status.CREATED : Status.UPDATED, patientId, messages);
+		// the weeks are read, merged and written while no other import of this server writes them
+		return WeekStore.exclusively(pending, () -> {
+			(stored == null ? weeks.createsForNewChild(pending) : weeks.plan(pending, request).entries())
+					.forEach(transaction::addEntry);
+			if (!transaction.hasEntry()) {
+				return new PupilOutcome(p.line(), p.upn(), Status.UNCHANGED, patientId, messages);
+			}
+			system.transaction(request, transaction);
+			return new PupilOutcome(p.line(), p.upn(), stored == null ? Status.CREATED : Status.UPDATED, patientId,
+					messages);
+		});
 	}
 
 	/** Sorts the pupil's attendance into marks (as weeks) and totals; other schools' years are noted, not imported. */
@@ -289,6 +308,9 @@ final class CtfImport {
 				} else if (year.attended() == null || year.authorised() == null || year.unauthorised() == null) {
 					problems.add(what + ": SessionsAttended, SessionsAuthorised and SessionsUnauthorised are needed "
 							+ "with SessionsPossible");
+				} else if ((year.start() != null ? year.start() : LocalDate.of(Integer.parseInt(year.year().substring(0, 4)),
+						9, 1)).isAfter(header.asOf())) {
+					problems.add(what + ": the year starts after the file's date (" + header.asOf() + ")");
 				} else if (year.attended() + year.authorised() + year.unauthorised() != year.possible()) {
 					problems.add(what + ": sessions attended (" + year.attended() + "), authorised (" + year.authorised()
 							+ ") and unauthorised (" + year.unauthorised() + ") do not add up to the sessions possible ("
@@ -306,6 +328,15 @@ final class CtfImport {
 	private Match match(CtfPupil p, RequestDetails request, List<String> messages) {
 		List<Patient> byUpn = directory.byUpn(p.upn());
 		if (byUpn.size() == 1) {
+			String id = byUpn.get(0).getIdElement().getIdPart();
+			for (String former : p.formerUpns()) {
+				List<Patient> others = directory.byUpn(former).stream()
+						.filter(c -> !c.getIdElement().getIdPart().equals(id)).toList();
+				if (!others.isEmpty()) {
+					return new Match(null, "UPN " + p.upn() + " is Patient/" + id + "'s but the former UPN " + former
+							+ " is held by " + ids(others) + ": the same child twice? Merge them first");
+				}
+			}
 			return new Match(byUpn.get(0), null);
 		}
 		if (byUpn.size() > 1) {

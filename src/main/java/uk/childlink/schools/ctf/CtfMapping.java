@@ -35,7 +35,7 @@ import uk.childlink.schools.attendance.Session;
 /**
  * Turns a checked CTF pupil into ChildLink's resources: the child (Patient, merged into the stored record when there
  * is one), and the SEN, free-school-meals, looked-after and attendance Observations, each with an identifier that
- * makes a second import of the same data find and leave it unchanged (see {@code docs/imports.md} for the mapping).
+ * makes a second import of the same data find and leave it unchanged (see {@code docs/school-imports.md} for the mapping).
  */
 final class CtfMapping {
 
@@ -107,11 +107,12 @@ final class CtfMapping {
 						new CodeType(Character.isLetter(former.charAt(12)) ? "temporary" : "permanent"));
 			}
 		}
-		if (p.uln() != null) {
+		if (p.uln() != null) { // a child has one ULN: a corrected one replaces it
+			child.getIdentifier().removeIf(i -> IdentifierSystems.ULN.equals(i.getSystem()) && !p.uln().equals(i.getValue()));
 			identifier(child, IdentifierSystems.ULN, p.uln());
 		}
 
-		child.getName().removeIf(n -> n.getUse() == HumanName.NameUse.OFFICIAL || !n.hasUse());
+		child.getName().removeIf(n -> n.getUse() == HumanName.NameUse.OFFICIAL);
 		HumanName official = new HumanName().setUse(HumanName.NameUse.OFFICIAL).setFamily(p.surname()).addGiven(p.forename());
 		if (p.middleNames() != null) {
 			for (String middle : p.middleNames().split("\\s+")) {
@@ -135,7 +136,7 @@ final class CtfMapping {
 			child.setGender(AdministrativeGender.fromCode(p.gender()));
 		}
 		if (p.address() != null) {
-			child.getAddress().removeIf(a -> a.getUse() == Address.AddressUse.HOME || !a.hasUse());
+			child.getAddress().removeIf(a -> a.getUse() == Address.AddressUse.HOME);
 			Address home = new Address().setUse(Address.AddressUse.HOME);
 			p.address().lines().forEach(home::addLine);
 			home.setCity(p.address().town()).setDistrict(p.address().district())
@@ -157,7 +158,9 @@ final class CtfMapping {
 			Patient.ContactComponent contact = child.getContact().stream()
 					.filter(k -> c.surname().equalsIgnoreCase(k.getName().getFamily())
 							&& Objects.equals(c.forename(), k.getName().getGivenAsSingleString().isEmpty() ? null
-									: k.getName().getGivenAsSingleString()))
+									: k.getName().getGivenAsSingleString())
+							&& Objects.equals(c.title(), k.getName().getPrefixAsSingleString().isEmpty() ? null
+									: k.getName().getPrefixAsSingleString()))
 					.findFirst()
 					.orElseGet(child::addContact);
 			HumanName name = new HumanName().setFamily(c.surname());
@@ -224,28 +227,50 @@ final class CtfMapping {
 			obs.setValue(new org.hl7.fhir.r4.model.BooleanType(true));
 			records.put(key, obs);
 		}
-		String lacKey = patientId + "-looked-after";
-		Observation earlier = stored.get(lacKey);
-		if (Boolean.TRUE.equals(p.inCare()) || (earlier != null && Boolean.FALSE.equals(p.inCare()))) {
-			Observation obs = observation(lacKey, "lac-legal-status", "social-care", patientId, schoolId);
-			obs.getMeta().addProfile(SD + "looked-after");
-			obs.getCode().addCoding(new Coding("http://snomed.info/sct", "764841000000100", "Looked after child"));
-			boolean stillInCare = Boolean.TRUE.equals(p.inCare());
-			Period before = earlier != null && earlier.getEffective() instanceof Period period ? period : null;
-			Period period = new Period().setStartElement(before != null && before.hasStart()
-					? before.getStartElement().copy() : day(header.asOf()));
-			if (!stillInCare) {
-				period.setEndElement(before != null && before.hasEnd() ? before.getEndElement().copy() : day(header.asOf()));
-			}
-			obs.setEffective(period);
-			obs.setDataAbsentReason(new CodeableConcept(new Coding(
-					"http://terminology.hl7.org/CodeSystem/data-absent-reason", "unknown", "Unknown"))
-					.setText("Legal status not given: a CTF says only whether the pupil is looked after"));
-			obs.addNote().setText("Reported by the school (URN " + header.sourceUrn() + ") in a Common Transfer File"
-					+ (p.careAuthority() != null ? ": looked after by local authority " + p.careAuthority() : ""));
-			records.put(lacKey, obs);
-		}
+		lookedAfter(p, header, patientId, schoolId, stored, records);
 		return records;
+	}
+
+	/**
+	 * Looked-after episodes, one record each (key: child + start): the file's date starts one when the pupil is in
+	 * care and none is open; a file saying the pupil is no longer in care ends the open one (never before it began:
+	 * an older file changes nothing).
+	 */
+	private static void lookedAfter(CtfPupil p, CtfHeader header, String patientId, String schoolId,
+			Map<String, Observation> stored, Map<String, Observation> records) {
+		String prefix = patientId + "-looked-after-";
+		Map.Entry<String, Observation> open = stored.entrySet().stream()
+				.filter(e -> e.getKey().startsWith(prefix))
+				.filter(e -> !(e.getValue().getEffective() instanceof Period period) || !period.hasEnd())
+				.findFirst().orElse(null);
+		if (Boolean.TRUE.equals(p.inCare()) && open == null) {
+			String key = prefix + header.asOf();
+			records.put(key, lookedAfter(key, p, header, patientId, schoolId, new Period().setStartElement(day(header.asOf()))));
+		} else if (Boolean.TRUE.equals(p.inCare())) {
+			records.put(open.getKey(), lookedAfter(open.getKey(), p, header, patientId, schoolId,
+					open.getValue().getEffectivePeriod().copy()));
+		} else if (Boolean.FALSE.equals(p.inCare()) && open != null) {
+			Period period = open.getValue().getEffectivePeriod().copy();
+			LocalDate start = LocalDate.parse(period.getStartElement().getValueAsString().substring(0, 10));
+			if (!header.asOf().isBefore(start)) {
+				period.setEndElement(day(header.asOf()));
+			}
+			records.put(open.getKey(), lookedAfter(open.getKey(), p, header, patientId, schoolId, period));
+		}
+	}
+
+	private static Observation lookedAfter(String key, CtfPupil p, CtfHeader header, String patientId,
+			String schoolId, Period period) {
+		Observation obs = observation(key, "lac-legal-status", "social-care", patientId, schoolId);
+		obs.getMeta().addProfile(SD + "looked-after");
+		obs.getCode().addCoding(new Coding("http://snomed.info/sct", "764841000000100", "Looked after child"));
+		obs.setEffective(period);
+		obs.setDataAbsentReason(new CodeableConcept(new Coding(
+				"http://terminology.hl7.org/CodeSystem/data-absent-reason", "unknown", "Unknown"))
+				.setText("Legal status not given: a CTF says only whether the pupil is looked after"));
+		obs.addNote().setText("Reported by the school (URN " + header.sourceUrn() + ") in a Common Transfer File"
+				+ (p.careAuthority() != null ? ": looked after by local authority " + p.careAuthority() : ""));
+		return obs;
 	}
 
 	/** The sending school's attendance totals of one year, when the CTF gives totals without marks. */

@@ -1,9 +1,10 @@
 package uk.childlink.schools.ctf;
 
+import com.ctc.wstx.api.WstxInputProperties;
+import com.ctc.wstx.stax.WstxInputFactory;
 import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import javax.xml.XMLConstants;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -13,14 +14,15 @@ import javax.xml.stream.XMLStreamReader;
  * Reads a Common Transfer File as a stream: the header, then one pupil at a time, so that memory holds one pupil
  * whatever the size of the file. Hardened against hostile XML: a DOCTYPE (and with it every entity declaration, the
  * route of XXE and "billion laughs") is refused outright, external entities are never resolved, and a pupil may not
- * nest deeper than {@value #MAX_DEPTH} elements, hold more than {@value #MAX_ELEMENTS} elements or have an element
- * text longer than {@value #MAX_TEXT} characters.
+ * nest deeper than {@value #MAX_DEPTH} elements, hold more than {@value #MAX_ELEMENTS} elements or
+ * {@value #MAX_PUPIL_TEXT} characters of text, or have an element text longer than {@value #MAX_TEXT} characters.
  */
 final class CtfReader implements AutoCloseable {
 
 	static final int MAX_DEPTH = 24;
 	static final int MAX_ELEMENTS = 20_000;
 	static final int MAX_TEXT = 20_000;
+	static final int MAX_PUPIL_TEXT = 500_000;
 
 	/** The file cannot be read further (malformed, hostile or not a CTF); {@code line} is where, if known. */
 	static final class BadFile extends Exception {
@@ -46,13 +48,17 @@ final class CtfReader implements AutoCloseable {
 	}
 
 	private static XMLInputFactory factory() {
-		XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
+		// Woodstox rather than the JDK's reader, for its input limits: the JDK's reads a comment or an attribute of
+		// any length whole into memory
+		XMLInputFactory factory = new WstxInputFactory();
+		factory.setProperty(WstxInputProperties.P_MAX_TEXT_LENGTH, MAX_TEXT * 5); // any text, comment or PI
+		factory.setProperty(WstxInputProperties.P_MAX_ATTRIBUTE_SIZE, 10_000);
+		factory.setProperty(WstxInputProperties.P_MAX_ATTRIBUTES_PER_ELEMENT, 100);
+		factory.setProperty(WstxInputProperties.P_MAX_ELEMENT_DEPTH, MAX_DEPTH + 4);
 		factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
 		factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
 		factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
 		factory.setProperty(XMLInputFactory.IS_COALESCING, false);
-		factory.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-		factory.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
 		return factory;
 	}
 
@@ -129,6 +135,7 @@ final class CtfReader implements AutoCloseable {
 		Deque<Node> open = new ArrayDeque<>();
 		open.push(node);
 		int elements = 1;
+		long characters = 0;
 		try {
 			while (!open.isEmpty()) {
 				int event = xml.next();
@@ -149,6 +156,11 @@ final class CtfReader implements AutoCloseable {
 						Node current = open.peek();
 						if (current.text.length() + xml.getTextLength() > MAX_TEXT) {
 							throw new BadFile("<" + current.name + "> has more than " + MAX_TEXT + " characters of text",
+									line());
+						}
+						characters += xml.getTextLength();
+						if (characters > MAX_PUPIL_TEXT) {
+							throw new BadFile("<" + node.name + "> has more than " + MAX_PUPIL_TEXT + " characters of text",
 									line());
 						}
 						current.text.append(xml.getTextCharacters(), xml.getTextStart(), xml.getTextLength());
@@ -182,7 +194,8 @@ final class CtfReader implements AutoCloseable {
 
 	private BadFile bad(XMLStreamException e) {
 		int line = e.getLocation() == null ? -1 : e.getLocation().getLineNumber();
-		String message = e.getMessage() == null ? "unreadable XML" : e.getMessage().replaceFirst("(?s)^ParseError at \\[row,col\\]:\\[\\d+,\\d+\\]\\s*Message: ", "");
+		String message = e.getMessage() == null ? "unreadable XML"
+				: e.getMessage().replaceFirst("(?s)\\s*at \\[row,col.*$", "").replace('\n', ' ');
 		return new BadFile("malformed XML: " + message, line);
 	}
 

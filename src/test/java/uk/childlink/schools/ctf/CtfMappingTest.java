@@ -54,7 +54,7 @@ class CtfMappingTest {
 	@Test
 	void aPupilsValuesAreCheckedAsTheyAreRead() throws Exception {
 		String xml = """
-				<CTfile><Header><CTFVersion>24.1</CTFVersion><SourceSchool><URN>990201</URN></SourceSchool></Header>
+				<CTfile><Header><CTFVersion>24.1</CTFVersion><DateTime>2025-07-01T10:00:00</DateTime><SourceSchool><URN>990201</URN></SourceSchool></Header>
 				<CTFpupilData><Pupil>
 				  <UPN>G990200125001</UPN><UniqueLearnerNumber>1234567890</UniqueLearnerNumber>
 				  <Surname>Quill</Surname><DOB>2016-02-30</DOB><Sex>X</Sex>
