@@ -82,11 +82,6 @@ public final class Directory {
 				.toList();
 	}
 
-	/** Forgets a pupil look-up (after the import created or changed the child). */
-	public void forgetPupil(String upn) {
-		pupils.remove(upn);
-	}
-
 	private static <V> Map<String, V> lru() {
 		return new LinkedHashMap<>(1024, 0.75f, true) {
 			@Override

@@ -48,7 +48,7 @@ class SchoolsConfig implements DisposableBean {
 		fhirServer.registerProvider(new AttendanceImportOperation(
 				() -> new MarksImport(directory(daos), weeks, codes, LONDON, properties.weeksInMemory()),
 				properties.maxUploadSize().toBytes()));
-		fhirServer.registerProvider(CtfImports.operation(daos, system, matching, codeLists, codes, weeks,
+		fhirServer.registerProvider(CtfImports.operation(daos, () -> directory(daos), system, matching, codeLists, codes, weeks,
 				properties.maxUploadSize().toBytes(), fhirContext, LONDON, properties.workers()));
 	}
 
@@ -57,7 +57,7 @@ class SchoolsConfig implements DisposableBean {
 		writers.shutdownNow();
 	}
 
-	public static Directory directory(DaoRegistry daos) {
+	private static Directory directory(DaoRegistry daos) {
 		return new Directory(daos.getResourceDao(Organization.class), daos.getResourceDao(Patient.class),
 				new SystemRequestDetails());
 	}

@@ -1,9 +1,12 @@
 package uk.childlink.schools;
 
 import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /**
  * The body of an upload, refused with 413 when it is larger than the limit: at once when its declared length says
@@ -19,6 +22,20 @@ public final class UploadLimit extends FilterInputStream {
 		super(in);
 		this.limit = limit;
 		this.operation = operation;
+	}
+
+	/**
+	 * The body of an import request: 415 unless its Content-Type is one of {@code types}, 413 when it declares a size
+	 * over the limit, and cut off with 413 when it runs over the limit.
+	 */
+	public static InputStream body(HttpServletRequest request, long limit, String operation, String... types)
+			throws IOException {
+		String type = request.getContentType();
+		if (type == null || Arrays.stream(types).noneMatch(type::startsWith)) {
+			throw new UnclassifiedServerFailureException(415, operation + " takes " + String.join(" or ", types)
+					+ " as the request body, not " + (type == null ? "a body without Content-Type" : type));
+		}
+		return of(request.getInputStream(), request.getContentLengthLong(), limit, operation);
 	}
 
 	public static InputStream of(InputStream body, long declaredLength, long limit, String operation) {

@@ -36,6 +36,7 @@ class CtfImportIT extends IntegrationTest {
 	static final String UPN = "https://fhir.childlink.uk/Id/upn";
 	static final String FIRST = "ctf/larkspur-lane-2025-07.xml";
 	static final String LATER = "ctf/larkspur-lane-2025-09.xml";
+	static final String MARKS = "marks/larkspur-lane-2025-03-24.csv";
 
 	@Test
 	void aSchoolsFileIsImportedPupilByPupilThenAgainWithoutChangeThenUpdatedByALaterFile() throws IOException {
@@ -183,6 +184,18 @@ class CtfImportIT extends IntegrationTest {
 				.andParameter("end", new DateType("2025-03-31")).useHttpGet().execute();
 		assertThat(List.of("present", "unauthorisedAbsence").stream()
 				.map(n -> ((IntegerType) afterCorrection.getParameter(n).getValue()).getValue())).containsExactly(2, 5);
+
+		// the school's daily export for a later week (src/test/resources/marks/): it completes her week of 24 March,
+		// starts Barnaby's, and lists the row of the pupil whose UPN does not check
+		RawHttp.Response daily = http().send("POST", "/fhir/$import-attendance", Map.of("Content-Type", "text/csv",
+				"Accept", "application/fhir+json"), resource(MARKS));
+		Parameters dailyReport = FHIR.newJsonParser().parseResource(Parameters.class, daily.body());
+		assertThat(List.of("rows", "imported", "rejected", "weeksCreated", "weeksUpdated").stream()
+				.map(n -> AttendanceImportIT.count(dailyReport, n))).containsExactly(21, 20, 1, 1, 1);
+		assertThat(dailyReport.getParameter("error").getPart().get(0).getValue().primitiveValue()).isEqualTo("22");
+		assertThat(observations(client, "Patient/" + barnabyId)).singleElement()
+				.satisfies(obs -> assertThat(AttendanceImportIT.counts(obs)).containsEntry("unauthorised", 2)
+						.containsEntry("J", 2).containsEntry("approved-educational-activity", 2));
 	}
 
 	static String resource(String path) throws IOException {

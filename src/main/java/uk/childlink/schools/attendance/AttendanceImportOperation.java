@@ -2,7 +2,6 @@ package uk.childlink.schools.attendance;
 
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -38,15 +37,10 @@ public final class AttendanceImportOperation {
 
 	@Operation(name = "$import-attendance", manualRequest = true, canonicalUrl = CANONICAL)
 	public Parameters importAttendance(HttpServletRequest request) {
-		String type = request.getContentType();
-		if (type == null || !(type.startsWith("text/csv") || type.startsWith("text/plain"))) {
-			throw new UnclassifiedServerFailureException(415, "$import-attendance takes a CSV file as the request body "
-					+ "with Content-Type text/csv, not " + (type == null ? "no Content-Type" : type));
-		}
 		long started = System.nanoTime();
 		MarksImport.Result result;
-		try (Reader csv = new InputStreamReader(UploadLimit.of(request.getInputStream(), request.getContentLengthLong(),
-				maxUploadBytes, "$import-attendance"), StandardCharsets.UTF_8)) {
+		try (Reader csv = new InputStreamReader(UploadLimit.body(request, maxUploadBytes, "$import-attendance",
+				"text/csv", "text/plain"), StandardCharsets.UTF_8)) {
 			result = imports.get().run(csv, rows -> log.info("$import-attendance: {} rows read", rows));
 		} catch (IOException e) {
 			throw new InvalidRequestException("$import-attendance: the upload could not be read: " + e.getMessage());

@@ -70,15 +70,6 @@ public final class AttendanceWeek {
 		return result;
 	}
 
-	public boolean isEmpty() {
-		for (String mark : marks) {
-			if (mark != null) {
-				return false;
-			}
-		}
-		return true;
-	}
-
 	/** The marks as stored in the extension: {@code "/ \ / \ N I - - - -"}. */
 	public String text() {
 		StringBuilder out = new StringBuilder();

@@ -3,7 +3,6 @@ package uk.childlink.schools.ctf;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -44,16 +43,11 @@ public final class CtfImportOperation {
 
 	@Operation(name = "$import-ctf", manualRequest = true, canonicalUrl = CANONICAL)
 	public Parameters importCtf(HttpServletRequest request) {
-		String type = request.getContentType();
-		if (type == null || !(type.startsWith("application/xml") || type.startsWith("text/xml"))) {
-			throw new UnclassifiedServerFailureException(415, "$import-ctf takes a Common Transfer File (XML) as the "
-					+ "request body with Content-Type application/xml, not " + (type == null ? "no Content-Type" : type));
-		}
 		long started = System.nanoTime();
 		List<CtfImport.PupilOutcome> outcomes = new ArrayList<>();
 		CtfImport.Start start;
-		try (InputStream body = UploadLimit.of(request.getInputStream(), request.getContentLengthLong(), maxUploadBytes,
-				"$import-ctf")) {
+		try (InputStream body = UploadLimit.body(request, maxUploadBytes, "$import-ctf", "application/xml",
+				"text/xml")) {
 			start = imports.get().run(body, s -> log.info("$import-ctf: CTF {} from school URN {}",
 					s.header().version(), s.header().sourceUrn()), outcomes::add);
 		} catch (CtfReader.BadFile e) {
