@@ -153,9 +153,10 @@ class CtfImportIT extends IntegrationTest {
 				.isEqualTo(juniperVersion);
 		assertThat(observations(client, juniperRef)).extracting(o -> o.getMeta().getVersionId()).containsOnly("1");
 
-		// a later file: she moved, has an EHC plan, is no longer looked after; the other pupil is as he was
+		// a later file: she moved, has an EHC plan, is no longer looked after; the other pupil's details are as they were
 		Parameters later = post(resource(LATER));
-		assertThat(totals(later)).containsExactly(0, 1, 1, 0);
+		// (he is "updated" too: his record now notes the later CTF's date, which keeps the older file from coming back)
+		assertThat(totals(later)).containsExactly(0, 2, 0, 0);
 		Patient moved = client.read().resource(Patient.class).withUrl(juniperRef).execute();
 		assertThat(moved.getAddressFirstRep().getLine().get(0).getValue()).isEqualTo("14 Wicker Close");
 		List<Observation> afterwards = observations(client, juniperRef);
@@ -196,6 +197,15 @@ class CtfImportIT extends IntegrationTest {
 		assertThat(observations(client, "Patient/" + barnabyId)).singleElement()
 				.satisfies(obs -> assertThat(AttendanceImportIT.counts(obs)).containsEntry("unauthorised", 2)
 						.containsEntry("J", 2).containsEntry("approved-educational-activity", 2));
+
+		// the July file once more, after September's: it would put older details back, so its pupils who have
+		// September's details are rejected, the others are as they were
+		Parameters older = post(resource(FIRST));
+		assertThat(totals(older)).containsExactly(0, 0, 3, 5);
+		assertThat(messages(pupils(older).get("G990200125001")))
+				.contains("holds the details of a later CTF (dated 2025-09-05); this file, dated 2025-07-18");
+		assertThat(client.read().resource(Patient.class).withUrl(juniperRef).execute().getAddressFirstRep().getLine()
+				.get(0).getValue()).isEqualTo("14 Wicker Close");
 	}
 
 	static String resource(String path) throws IOException {

@@ -237,8 +237,14 @@ final class CtfImport {
 			return new PupilOutcome(p.line(), p.upn(), Status.REJECTED, null, messages);
 		}
 		Patient stored = match.child();
+		LocalDate later = stored == null ? null : CtfMapping.ctfDate(stored);
+		if (later != null && later.isAfter(start.header().asOf())) {
+			messages.add(0, "Patient/" + stored.getIdElement().getIdPart() + " holds the details of a later CTF (dated "
+					+ later + "); this file, dated " + start.header().asOf() + ", would put older ones back");
+			return new PupilOutcome(p.line(), p.upn(), Status.REJECTED, null, messages);
+		}
 		String patientId = stored != null ? stored.getIdElement().getIdPart() : "ctf-" + UUID.randomUUID();
-		Patient child = mapping.patient(stored, p);
+		Patient child = mapping.patient(stored, p, start.header());
 
 		Map<String, Observation> storedRecords = stored == null ? Map.of() : storedRecords(patientId, request);
 		Map<String, Observation> records = mapping.records(p, start.header(), patientId, start.schoolId(), storedRecords);

@@ -40,6 +40,7 @@ import uk.childlink.schools.attendance.Session;
 final class CtfMapping {
 
 	static final String RECORD = "https://fhir.childlink.uk/Id/ctf-record";
+	static final String CTF_DATE = "https://fhir.childlink.uk/StructureDefinition/ctf-date";
 	static final String SD = "https://fhir.childlink.uk/StructureDefinition/";
 	static final String OBSERVATION_CODE = "https://fhir.childlink.uk/CodeSystem/observation-code";
 	static final String AGENCY = "https://fhir.childlink.uk/CodeSystem/agency";
@@ -52,6 +53,14 @@ final class CtfMapping {
 	CtfMapping(CodeLists codeLists, AttendanceCodes attendanceCodes) {
 		this.codeLists = codeLists;
 		this.attendanceCodes = attendanceCodes;
+	}
+
+	/** The date of the latest CTF imported into the child's record, if any. */
+	static LocalDate ctfDate(Patient child) {
+		return child.getExtension().stream().filter(e -> CTF_DATE.equals(e.getUrl()))
+				.map(e -> e.getValue() instanceof DateType date && date.hasValue()
+						? LocalDate.parse(date.getValueAsString().substring(0, 10)) : null)
+				.filter(Objects::nonNull).findFirst().orElse(null);
 	}
 
 	/** Codes the pupil uses that ChildLink's code systems do not have. */
@@ -86,9 +95,11 @@ final class CtfMapping {
 	 * birth date, sex, home address and ethnicity replaced, contacts and telecoms added or updated by name/number.
 	 * Everything else the record holds (the NHS number, other services' identifiers and data) is kept.
 	 */
-	Patient patient(Patient stored, CtfPupil p) {
+	Patient patient(Patient stored, CtfPupil p, CtfHeader header) {
 		Patient child = stored == null ? new Patient() : stored.copy();
 		child.getMeta().addProfile(SD + "child");
+		child.getExtension().removeIf(e -> CTF_DATE.equals(e.getUrl()));
+		child.addExtension(CTF_DATE, new DateType(header.asOf().toString()));
 		for (Identifier id : child.getIdentifier()) {
 			if (IdentifierSystems.UPN.equals(id.getSystem()) && !p.upn().equals(id.getValue())
 					&& id.getUse() != Identifier.IdentifierUse.OLD) {
