@@ -13,9 +13,10 @@ import uk.childlink.identity.IdentifierSystems;
 
 /**
  * Finds schools by URN and pupils by UPN for one import, remembering the answers (up to {@value #REMEMBERED} of each)
- * so that a file of a million marks for a few thousand pupils makes a few thousand look-ups, not a million.
+ * so that a file of a million marks for a few thousand pupils makes a few thousand look-ups, not a million. (Not
+ * final, so that the marks import can be tested without a database.)
  */
-public final class Directory {
+public class Directory {
 
 	public static final String URN_SYSTEM = "https://fhir.hl7.org.uk/Id/urn-school-number";
 	private static final int REMEMBERED = 50_000;

@@ -37,7 +37,7 @@ public final class MarksImport {
 			DateTimeFormatter.ofPattern("dd/MM/uuuu").withResolverStyle(ResolverStyle.STRICT);
 
 	private final Directory directory;
-	private final WeekStore store;
+	private final WeekWriter store;
 	private final AttendanceCodes codes;
 	private final Clock clock;
 	private final int weeksInMemory;
@@ -52,7 +52,7 @@ public final class MarksImport {
 	private int updated;
 	private int unchanged;
 
-	public MarksImport(Directory directory, WeekStore store, AttendanceCodes codes, Clock clock, int weeksInMemory) {
+	public MarksImport(Directory directory, WeekWriter store, AttendanceCodes codes, Clock clock, int weeksInMemory) {
 		this.directory = directory;
 		this.store = store;
 		this.codes = codes;

@@ -42,7 +42,7 @@ import uk.childlink.conformance.TrustedWrites;
  * run on the {@code writers} threads side by side. Weeks go in transactions of {@value #BATCH}; a transaction that fails for a reason other than a
  * concurrent change is retried week by week, so that one bad week is reported and the others still go in.
  */
-public final class WeekStore {
+public final class WeekStore implements WeekWriter {
 
 	static final int BATCH = 250;
 	private static final Logger log = LoggerFactory.getLogger(WeekStore.class);
@@ -73,6 +73,7 @@ public final class WeekStore {
 		this.codes = codes;
 	}
 
+	@Override
 	public Outcome write(List<Pending> weeks) {
 		int created = 0;
 		int updated = 0;
