@@ -223,7 +223,12 @@ class AttendanceImportIT extends IntegrationTest {
 	}
 
 	Parameters post(String csv) {
-		RawHttp.Response response = http().send("POST", "/fhir/$import-attendance",
+		return postMarks(http(), csv);
+	}
+
+	/** Imports marks; the import must succeed (200), its report is returned. */
+	static Parameters postMarks(RawHttp http, String csv) {
+		RawHttp.Response response = http.send("POST", "/fhir/$import-attendance",
 				Map.of("Content-Type", "text/csv", "Accept", "application/fhir+json"), csv);
 		assertThat(response.status()).as(response.body()).isEqualTo(200);
 		return FHIR.newJsonParser().parseResource(Parameters.class, response.body());

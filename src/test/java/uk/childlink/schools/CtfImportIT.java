@@ -135,10 +135,8 @@ class CtfImportIT extends IntegrationTest {
 				.containsEntry("present", 250).containsEntry("unauthorised", 30);
 		AttendanceImportIT.assertValid(http(), totalsOnly.get(0), "https://fhir.childlink.uk/StructureDefinition/attendance");
 		// a week of daily marks within that year is not counted again on top of the year's totals
-		RawHttp.Response week = http().send("POST", "/fhir/$import-attendance", Map.of("Content-Type", "text/csv",
-				"Accept", "application/fhir+json"), AttendanceImportIT.HEADER + AttendanceImportIT.week("990201",
+		AttendanceImportIT.postMarks(http(), AttendanceImportIT.HEADER + AttendanceImportIT.week("990201",
 				"F990200125008", java.time.LocalDate.of(2025, 3, 3), "/", "\\", "/", "\\", "/", "\\", "/", "\\", "N", "N"));
-		assertThat(week.status()).as(week.body()).isEqualTo(200);
 		Parameters year = client.operation().onInstance(child(pupils.get("F990200125008"))).named("$attendance")
 				.withParameter(Parameters.class, "start", new DateType("2024-09-01"))
 				.andParameter("end", new DateType("2025-08-31")).useHttpGet().execute();
@@ -174,9 +172,8 @@ class CtfImportIT extends IntegrationTest {
 		}
 
 		// the daily marks and the CTF keep the same weeks: a corrected mark changes the CTF's week, adds none
-		RawHttp.Response corrected = http().send("POST", "/fhir/$import-attendance", Map.of("Content-Type", "text/csv",
-				"Accept", "application/fhir+json"), AttendanceImportIT.HEADER + "990201,G990200125001,2025-03-03,AM,N\n");
-		Parameters marks = FHIR.newJsonParser().parseResource(Parameters.class, corrected.body());
+		Parameters marks = AttendanceImportIT.postMarks(http(),
+				AttendanceImportIT.HEADER + "990201,G990200125001,2025-03-03,AM,N\n");
 		assertThat(AttendanceImportIT.count(marks, "weeksUpdated")).isOne();
 		assertThat(observations(client, juniperRef).stream()
 				.filter(o -> o.getCode().getCodingFirstRep().getCode().equals("attendance-summary"))).hasSize(4);
@@ -188,9 +185,7 @@ class CtfImportIT extends IntegrationTest {
 
 		// the school's daily export for a later week (src/test/resources/marks/): it completes her week of 24 March,
 		// starts Barnaby's, and lists the row of the pupil whose UPN does not check
-		RawHttp.Response daily = http().send("POST", "/fhir/$import-attendance", Map.of("Content-Type", "text/csv",
-				"Accept", "application/fhir+json"), resource(MARKS));
-		Parameters dailyReport = FHIR.newJsonParser().parseResource(Parameters.class, daily.body());
+		Parameters dailyReport = AttendanceImportIT.postMarks(http(), resource(MARKS));
 		assertThat(List.of("rows", "imported", "rejected", "weeksCreated", "weeksUpdated").stream()
 				.map(n -> AttendanceImportIT.count(dailyReport, n))).containsExactly(21, 20, 1, 1, 1);
 		assertThat(dailyReport.getParameter("error").getPart().get(0).getValue().primitiveValue()).isEqualTo("22");
@@ -215,14 +210,15 @@ class CtfImportIT extends IntegrationTest {
 	}
 
 	Parameters post(String xml) {
-		RawHttp.Response response = send(xml);
-		assertThat(response.status()).as(response.body()).isEqualTo(200);
-		return FHIR.newJsonParser().parseResource(Parameters.class, response.body());
+		return postCtf(http(), xml);
 	}
 
-	RawHttp.Response send(String xml) {
-		return http().send("POST", "/fhir/$import-ctf",
+	/** Imports a CTF; the import must be read to its end (200), its report is returned. */
+	static Parameters postCtf(RawHttp http, String xml) {
+		RawHttp.Response response = http.send("POST", "/fhir/$import-ctf",
 				Map.of("Content-Type", "application/xml", "Accept", "application/fhir+json"), xml);
+		assertThat(response.status()).as(response.body()).isEqualTo(200);
+		return FHIR.newJsonParser().parseResource(Parameters.class, response.body());
 	}
 
 	/** created, updated, unchanged, rejected. */

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import uk.childlink.identity.TestIdentifiers;
 import uk.childlink.support.IntegrationTest;
-import uk.childlink.support.RawHttp;
 import uk.childlink.support.Records;
 
 /**
@@ -138,10 +137,7 @@ class CtfMatchingIT extends IntegrationTest {
 	}
 
 	private Parameters post(String xml) {
-		RawHttp.Response response = http().send("POST", "/fhir/$import-ctf",
-				Map.of("Content-Type", "application/xml", "Accept", "application/fhir+json"), xml);
-		assertThat(response.status()).as(response.body()).isEqualTo(200);
-		return FHIR.newJsonParser().parseResource(Parameters.class, response.body());
+		return CtfImportIT.postCtf(http(), xml);
 	}
 
 	private static int withUpn(IGenericClient client, String upn) {

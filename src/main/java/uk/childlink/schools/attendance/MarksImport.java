@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -136,10 +137,7 @@ public final class MarksImport {
 
 	/** Gathers one row's mark into its week; returns why it cannot be imported, or null. */
 	private String row(List<String> fields, int[] columns, long lineNumber, LocalDate today) {
-		int needed = 0;
-		for (int c : columns) {
-			needed = Math.max(needed, c + 1);
-		}
+		int needed = Arrays.stream(columns).max().orElse(0) + 1;
 		if (fields.size() < needed) {
 			return "expected at least " + needed + " columns, found " + fields.size();
 		}

@@ -26,13 +26,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.DomainResource;
-import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Observation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.childlink.conformance.TrustedWrites;
+import uk.childlink.schools.Entries;
 
 /**
  * Writes weeks of marks: each week is laid over the marks already stored for the same school, pupil and week, and
@@ -164,7 +163,7 @@ public final class WeekStore implements WeekWriter {
 			if (before == null) {
 				entries.add(put(after, idOf(week.key()), null));
 				created++;
-			} else if (sameContent(before, after)) {
+			} else if (Entries.sameContent(before, after)) {
 				unchanged++;
 			} else {
 				entries.add(put(after, idOf(week.key()), before.getIdElement().getVersionIdPart()));
@@ -211,40 +210,6 @@ public final class WeekStore implements WeekWriter {
 			entry.getRequest().setIfMatch("W/\"" + version + "\"");
 		}
 		return entry;
-	}
-
-	/** A transaction entry creating {@code record}. */
-	public static Bundle.BundleEntryComponent create(DomainResource record) {
-		Bundle.BundleEntryComponent entry = new Bundle.BundleEntryComponent().setResource(record);
-		entry.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl(record.fhirType());
-		return entry;
-	}
-
-	/**
-	 * A transaction entry writing {@code record}: a conditional update on its (first) identifier when there is no
-	 * stored version, else an update of the stored one, if it is still the version read ({@code If-Match}).
-	 */
-	public static Bundle.BundleEntryComponent upsert(DomainResource record, DomainResource stored) {
-		Bundle.BundleEntryComponent entry = new Bundle.BundleEntryComponent().setResource(record);
-		String type = record.fhirType();
-		if (stored == null) {
-			Identifier key = identifierOf(record);
-			entry.getRequest().setMethod(Bundle.HTTPVerb.PUT)
-					.setUrl(type + "?identifier=" + key.getSystem() + "|" + key.getValue());
-		} else {
-			record.setId(stored.getIdElement().toUnqualifiedVersionless());
-			entry.getRequest().setMethod(Bundle.HTTPVerb.PUT)
-					.setUrl(type + "/" + stored.getIdElement().getIdPart())
-					.setIfMatch("W/\"" + stored.getIdElement().getVersionIdPart() + "\"");
-		}
-		return entry;
-	}
-
-	private static Identifier identifierOf(DomainResource record) {
-		if (record instanceof Observation obs) {
-			return obs.getIdentifierFirstRep();
-		}
-		throw new IllegalArgumentException("no key for " + record.fhirType());
 	}
 
 	/** One transaction for the chunk; throws when it fails (nothing of it is then written). */
@@ -307,17 +272,5 @@ public final class WeekStore implements WeekWriter {
 					.forEach(i -> byKey.put(i.getValue(), obs));
 		}
 		return byKey;
-	}
-
-	/** Same record apart from id and meta (which the server sets). */
-	public static boolean sameContent(DomainResource stored, DomainResource built) {
-		DomainResource a = stored.copy();
-		DomainResource b = built.copy();
-		a.setId((String) null);
-		b.setId((String) null);
-		a.setMeta(null);
-		b.setMeta(null);
-		a.setText(null);
-		return a.equalsDeep(b);
 	}
 }

@@ -43,6 +43,7 @@ import uk.childlink.conformance.TrustedWrites;
 import uk.childlink.identity.ChildMatching;
 import uk.childlink.identity.IdentifierSystems;
 import uk.childlink.schools.Directory;
+import uk.childlink.schools.Entries;
 import uk.childlink.schools.attendance.AttendanceWeek;
 import uk.childlink.schools.attendance.WeekStore;
 
@@ -262,15 +263,15 @@ final class CtfImport {
 			child.setId("Patient/" + patientId);
 			transaction.addEntry().setResource(child).getRequest().setMethod(Bundle.HTTPVerb.PUT)
 					.setUrl("Patient/" + patientId);
-		} else if (!WeekStore.sameContent(stored, child)) {
-			transaction.addEntry(WeekStore.upsert(child, stored));
+		} else if (!Entries.sameContent(stored, child)) {
+			transaction.addEntry(Entries.upsert(child, stored));
 		}
 		for (Map.Entry<String, Observation> record : records.entrySet()) {
 			Observation before = storedRecords.get(record.getKey());
 			if (stored == null) {
-				transaction.addEntry(WeekStore.create(record.getValue())); // a new child has no records yet
-			} else if (before == null || !WeekStore.sameContent(before, record.getValue())) {
-				transaction.addEntry(WeekStore.upsert(record.getValue(), before));
+				transaction.addEntry(Entries.create(record.getValue())); // a new child has no records yet
+			} else if (before == null || !Entries.sameContent(before, record.getValue())) {
+				transaction.addEntry(Entries.upsert(record.getValue(), before));
 			}
 		}
 		List<WeekStore.Pending> pending = new ArrayList<>();
