@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestCli
 import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
 import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import uk.childlink.access.TokenCommand;
 import uk.childlink.schools.ImportCommand;
 
 /**
@@ -26,6 +27,9 @@ import uk.childlink.schools.ImportCommand;
 public class ChildLinkApplication {
 
 	public static void main(String[] args) {
+		if (TokenCommand.isToken(args)) { // prints a development token: no server is started
+			System.exit(TokenCommand.run(args, System.out, System.err));
+		}
 		if (ImportCommand.isImport(args)) { // the importers' command line: a client of a running server
 			System.exit(ImportCommand.run(args, System.out, System.err));
 		}

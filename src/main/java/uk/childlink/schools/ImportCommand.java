@@ -34,8 +34,8 @@ import uk.childlink.schools.attendance.MarksImport;
  * The importers on the command line, as subcommands of the server jar (no server is started):
  *
  * <pre>
- * java -jar childlink.jar import-ctf FILE [--server URL]
- * java -jar childlink.jar import-attendance FILE [--server URL] [--rows-per-request N]
+ * java -jar childlink.jar import-ctf FILE [--server URL] [--token TOKEN]
+ * java -jar childlink.jar import-attendance FILE [--server URL] [--token TOKEN] [--rows-per-request N]
  * </pre>
  *
  * A CTF is sent whole to {@code $import-ctf} and the per-pupil report printed. A marks CSV is read as a stream and
@@ -50,6 +50,7 @@ public final class ImportCommand {
 
 	private final PrintStream out;
 	private final PrintStream err;
+	private String token; // the bearer token sent with each request (--token, or CHILDLINK_TOKEN)
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 	private final FhirContext fhir = FhirContext.forR4Cached();
 
@@ -71,10 +72,12 @@ public final class ImportCommand {
 	private int run(String[] args) {
 		String file = null;
 		String server = DEFAULT_SERVER;
+		token = System.getenv("CHILDLINK_TOKEN");
 		int rowsPerRequest = DEFAULT_ROWS_PER_REQUEST;
 		for (int i = 1; i < args.length; i++) {
 			switch (args[i]) {
 				case "--server" -> server = i + 1 < args.length ? args[++i] : null;
+				case "--token" -> token = i + 1 < args.length ? args[++i] : null;
 				case "--rows-per-request" -> rowsPerRequest = i + 1 < args.length ? parsePositive(args[++i]) : -1;
 				case "--help", "-h" -> {
 					return usage(0);
@@ -112,11 +115,16 @@ public final class ImportCommand {
 		}
 	}
 
+	private HttpRequest.Builder authorised(HttpRequest.Builder request) {
+		return token == null || token.isBlank() ? request : request.header("Authorization", "Bearer " + token.strip());
+	}
+
 	private int usage(int status) {
 		(status == 0 ? out : err).println("""
-				usage: java -jar childlink.jar import-ctf FILE [--server URL]
-				       java -jar childlink.jar import-attendance FILE [--server URL] [--rows-per-request N]
+				usage: java -jar childlink.jar import-ctf FILE [--server URL] [--token TOKEN]
+				       java -jar childlink.jar import-attendance FILE [--server URL] [--token TOKEN] [--rows-per-request N]
 				  --server URL            the server's FHIR base (default %s)
+				  --token TOKEN           the bearer token to send (default: the CHILDLINK_TOKEN environment variable)
 				  --rows-per-request N    attendance rows sent per request (default %d)
 				exit status: 0 all imported, 1 some pupils or rows rejected, 2 the file or the server could not be used"""
 				.formatted(DEFAULT_SERVER, DEFAULT_ROWS_PER_REQUEST));
@@ -134,7 +142,7 @@ public final class ImportCommand {
 	private int ctf(Path file, String base) throws IOException, InterruptedException {
 		long started = System.nanoTime();
 		out.printf(Locale.UK, "sending %s (%,d bytes) to %s/$import-ctf%n", file, Files.size(file), base);
-		HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/$import-ctf"))
+		HttpResponse<String> response = http.send(authorised(HttpRequest.newBuilder(URI.create(base + "/$import-ctf")))
 				.header("Content-Type", "application/xml")
 				.header("Accept", "application/fhir+json")
 				.POST(HttpRequest.BodyPublishers.ofFile(file))
@@ -249,7 +257,7 @@ public final class ImportCommand {
 
 	/** Sends one part; its line numbers are the server's (header = 1) mapped back to the file's. */
 	private int send(String base, byte[] csv, long firstLine, Totals totals) throws IOException, InterruptedException {
-		HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/$import-attendance"))
+		HttpResponse<String> response = http.send(authorised(HttpRequest.newBuilder(URI.create(base + "/$import-attendance")))
 				.header("Content-Type", "text/csv; charset=utf-8")
 				.header("Accept", "application/fhir+json")
 				.timeout(Duration.ofMinutes(30))

@@ -80,6 +80,6 @@ class TwoServersOneDatabaseIT extends IntegrationTest {
 
 	/** Even-numbered clients talk to this JVM's server, odd-numbered ones to the second process. */
 	private IGenericClient clientFor(int i) {
-		return i % 2 == 0 ? client() : FHIR.newRestfulGenericClient(second.baseUrl());
+		return i % 2 == 0 ? client() : second.client(FHIR);
 	}
 }

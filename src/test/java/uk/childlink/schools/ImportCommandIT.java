@@ -10,11 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.childlink.identity.TestIdentifiers;
 import uk.childlink.support.IntegrationTest;
+import uk.childlink.support.Tokens;
 
 /** The importers' command line ({@code java -jar childlink.jar import-...}) against the running server. */
 class ImportCommandIT extends IntegrationTest {
@@ -24,7 +27,13 @@ class ImportCommandIT extends IntegrationTest {
 
 	record Run(int status, String out, String err) {}
 
-	Run run(String... args) {
+	/** Runs the command as an admin (the token is sent when there is a server to send it to). */
+	Run run(String... given) {
+		List<String> list = new ArrayList<>(List.of(given));
+		if (list.contains("--server")) {
+			list.addAll(List.of("--token", Tokens.admin()));
+		}
+		String[] args = list.toArray(String[]::new);
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
 		int status = ImportCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),

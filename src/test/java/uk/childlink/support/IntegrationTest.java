@@ -46,18 +46,34 @@ public abstract class IntegrationTest {
 		return "http://localhost:" + port + "/fhir";
 	}
 
+	/** A FHIR client acting as an admin (tests of access control make their own with {@link #client(String)}). */
 	protected IGenericClient client() {
-		return FHIR.newRestfulGenericClient(baseUrl());
+		return client(Tokens.admin());
 	}
 
+	/** A FHIR client sending {@code token}, or no token when null. */
+	protected IGenericClient client(String token) {
+		IGenericClient client = FHIR.newRestfulGenericClient(baseUrl());
+		return token == null ? client : Tokens.as(client, token);
+	}
+
+	/** Raw HTTP acting as an admin. */
 	protected RawHttp http() {
-		return new RawHttp("localhost", port);
+		return http(Tokens.admin());
+	}
+
+	/** Raw HTTP sending {@code token}, or no token when null. */
+	protected RawHttp http(String token) {
+		RawHttp http = new RawHttp("localhost", port);
+		return token == null ? http : http.withToken(token);
 	}
 
 	private static Path newDataDir() {
 		try {
 			Path parent = Files.createDirectories(Paths.get("target", "it-data"));
-			return Files.createTempDirectory(parent.toAbsolutePath(), "server-");
+			Path dir = Files.createTempDirectory(parent.toAbsolutePath(), "server-");
+			Tokens.install(dir); // the server trusts the tests' key as its development issuer
+			return dir;
 		} catch (IOException e) {
 			throw new UncheckedIOException(e);
 		}

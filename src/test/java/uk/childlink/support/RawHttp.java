@@ -19,10 +19,21 @@ public final class RawHttp {
 
 	private final String host;
 	private final int port;
+	private final String authorization;
 
 	RawHttp(String host, int port) {
+		this(host, port, null);
+	}
+
+	private RawHttp(String host, int port, String authorization) {
 		this.host = host;
 		this.port = port;
+		this.authorization = authorization;
+	}
+
+	/** The same, sending {@code Authorization: Bearer token} with every request (unless a request sets its own). */
+	public RawHttp withToken(String token) {
+		return new RawHttp(host, port, "Bearer " + token);
 	}
 
 	public Response get(String pathAndQuery) {
@@ -39,6 +50,9 @@ public final class RawHttp {
 				.append(method).append(' ').append(pathAndQuery).append(" HTTP/1.1\r\n")
 				.append("Host: ").append(host).append(':').append(port).append("\r\n")
 				.append("Connection: close\r\n");
+		if (authorization != null && headers.keySet().stream().noneMatch("Authorization"::equalsIgnoreCase)) {
+			request.append("Authorization: ").append(authorization).append("\r\n");
+		}
 		headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
 		if (body != null) {
 			request.append("Content-Length: ").append(bytes.length).append("\r\n");

@@ -40,6 +40,7 @@ public final class ServerProcess implements AutoCloseable {
 		if (!Files.isRegularFile(jar)) {
 			throw new IllegalStateException("No server jar at " + jar + ": run the tests with mvn verify");
 		}
+		Tokens.install(dataDir); // the tests' key as its development issuer's
 		int port = freePort();
 		String java = ProcessHandle.current().info().command().orElse("java");
 		List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-jar", jar.toString(),
@@ -63,8 +64,14 @@ public final class ServerProcess implements AutoCloseable {
 		return Files.readString(log);
 	}
 
+	/** Raw HTTP acting as an admin. */
 	public RawHttp http() {
-		return new RawHttp("localhost", port);
+		return new RawHttp("localhost", port).withToken(Tokens.admin());
+	}
+
+	/** A FHIR client acting as an admin. */
+	public ca.uhn.fhir.rest.client.api.IGenericClient client(ca.uhn.fhir.context.FhirContext fhir) {
+		return Tokens.as(fhir.newRestfulGenericClient(baseUrl()), Tokens.admin());
 	}
 
 	public String baseUrl() {

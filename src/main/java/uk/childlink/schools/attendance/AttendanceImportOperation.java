@@ -1,6 +1,7 @@
 package uk.childlink.schools.attendance;
 
 import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -36,12 +37,12 @@ public final class AttendanceImportOperation {
 	}
 
 	@Operation(name = "$import-attendance", manualRequest = true, canonicalUrl = CANONICAL)
-	public Parameters importAttendance(HttpServletRequest request) {
+	public Parameters importAttendance(HttpServletRequest request, RequestDetails requestDetails) {
 		long started = System.nanoTime();
 		MarksImport.Result result;
 		try (Reader csv = new InputStreamReader(UploadLimit.body(request, maxUploadBytes, "$import-attendance",
 				"text/csv", "text/plain"), StandardCharsets.UTF_8)) {
-			result = imports.get().run(csv, rows -> log.info("$import-attendance: {} rows read", rows));
+			result = imports.get().onBehalfOf(requestDetails).run(csv, rows -> log.info("$import-attendance: {} rows read", rows));
 		} catch (IOException e) {
 			throw new InvalidRequestException("$import-attendance: the upload could not be read: " + e.getMessage());
 		} catch (UncheckedIOException e) {

@@ -1,5 +1,6 @@
 package uk.childlink.schools.attendance;
 
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.io.IOException;
 import java.io.Reader;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongConsumer;
+import uk.childlink.access.Caller;
 import uk.childlink.identity.InvalidIdentifierException;
 import uk.childlink.identity.Upn;
 import uk.childlink.schools.Directory;
@@ -44,6 +46,8 @@ public final class MarksImport {
 	private final int weeksInMemory;
 
 	private final Map<String, Gathered> pending = new LinkedHashMap<>();
+	private RequestDetails onBehalfOf;
+	private Caller caller;
 	private final ImportReport problems = new ImportReport();
 	private LocalDate lastWeek;
 	private long rows;
@@ -59,6 +63,16 @@ public final class MarksImport {
 		this.codes = codes;
 		this.clock = clock;
 		this.weeksInMemory = weeksInMemory;
+	}
+
+	/**
+	 * Imports on behalf of the request's caller: a school's own rows only (other schools' rows are rejected, an admin
+	 * may send any), written and audited as the caller's.
+	 */
+	public MarksImport onBehalfOf(RequestDetails request) {
+		this.onBehalfOf = request;
+		this.caller = Caller.of(request).filter(c -> !c.isAdmin()).orElse(null);
+		return this;
 	}
 
 	private static final class Gathered {
@@ -170,6 +184,10 @@ public final class MarksImport {
 		if (codes.categoryOf(code).isEmpty()) {
 			return "'" + code + "' is not an attendance code (codes: " + codes.list() + ")";
 		}
+		if (caller != null && !caller.actsFor(Directory.URN_SYSTEM, urn)) {
+			return "URN " + urn + " is not your school's (you act for " + caller.organisationText()
+					+ "): a school imports its own marks only";
+		}
 		String schoolId = directory.school(urn);
 		if (schoolId == null) {
 			return "no school with URN " + urn + " is registered (import a CTF from the school, or create its "
@@ -222,7 +240,7 @@ public final class MarksImport {
 		if (weeks.isEmpty()) {
 			return;
 		}
-		WeekStore.Outcome outcome = store.write(weeks);
+		WeekStore.Outcome outcome = store.write(weeks, onBehalfOf);
 		created += outcome.created();
 		updated += outcome.updated();
 		unchanged += outcome.unchanged();

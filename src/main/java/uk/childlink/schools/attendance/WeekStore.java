@@ -30,6 +30,7 @@ import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Observation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import uk.childlink.access.Caller;
 import uk.childlink.conformance.TrustedWrites;
 import uk.childlink.schools.Entries;
 
@@ -73,7 +74,7 @@ public final class WeekStore implements WeekWriter {
 	}
 
 	@Override
-	public Outcome write(List<Pending> weeks) {
+	public Outcome write(List<Pending> weeks, RequestDetails onBehalfOf) {
 		int created = 0;
 		int updated = 0;
 		int unchanged = 0;
@@ -81,7 +82,7 @@ public final class WeekStore implements WeekWriter {
 		List<Future<Outcome>> chunks = new ArrayList<>();
 		for (int from = 0; from < weeks.size(); from += BATCH) {
 			List<Pending> chunk = weeks.subList(from, Math.min(weeks.size(), from + BATCH));
-			chunks.add(writers.submit(() -> writeChunk(chunk))); // different weeks: the chunks cannot collide
+			chunks.add(writers.submit(() -> writeChunk(chunk, onBehalfOf))); // different weeks: the chunks cannot collide
 		}
 		for (Future<Outcome> chunk : chunks) {
 			Outcome outcome;
@@ -102,21 +103,21 @@ public final class WeekStore implements WeekWriter {
 		return new Outcome(created, updated, unchanged, failures);
 	}
 
-	private Outcome writeChunk(List<Pending> chunk) {
+	private Outcome writeChunk(List<Pending> chunk, RequestDetails onBehalfOf) {
 		for (int attempt = 1; ; attempt++) {
 			try {
-				return writeTogether(chunk);
+				return writeTogether(chunk, onBehalfOf);
 			} catch (ResourceVersionConflictException | PreconditionFailedException e) {
 				if (attempt == ATTEMPTS) {
-					return writeOneByOne(chunk);
+					return writeOneByOne(chunk, onBehalfOf);
 				}
 			} catch (RuntimeException e) { // refused by a rule, or a fault: find the weeks concerned
-				return chunk.size() == 1 ? failed(chunk.get(0), e) : writeOneByOne(chunk);
+				return chunk.size() == 1 ? failed(chunk.get(0), e) : writeOneByOne(chunk, onBehalfOf);
 			}
 		}
 	}
 
-	private Outcome writeOneByOne(List<Pending> chunk) {
+	private Outcome writeOneByOne(List<Pending> chunk, RequestDetails onBehalfOf) {
 		int created = 0;
 		int updated = 0;
 		int unchanged = 0;
@@ -124,7 +125,7 @@ public final class WeekStore implements WeekWriter {
 		for (Pending week : chunk) {
 			Outcome one;
 			try {
-				one = writeTogether(List.of(week));
+				one = writeTogether(List.of(week), onBehalfOf);
 			} catch (RuntimeException e) {
 				one = failed(week, e);
 			}
@@ -213,9 +214,9 @@ public final class WeekStore implements WeekWriter {
 	}
 
 	/** One transaction for the chunk; throws when it fails (nothing of it is then written). */
-	private Outcome writeTogether(List<Pending> chunk) {
+	private Outcome writeTogether(List<Pending> chunk, RequestDetails onBehalfOf) {
 		return exclusively(chunk, () -> {
-			SystemRequestDetails request = TrustedWrites.mark(new SystemRequestDetails());
+			SystemRequestDetails request = Caller.carry(onBehalfOf, TrustedWrites.mark(new SystemRequestDetails()));
 			Planned planned = plan(chunk, request);
 			if (!planned.entries().isEmpty()) {
 				Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);

@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
@@ -39,6 +40,7 @@ import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import uk.childlink.access.Caller;
 import uk.childlink.conformance.TrustedWrites;
 import uk.childlink.identity.ChildMatching;
 import uk.childlink.identity.IdentifierSystems;
@@ -107,13 +109,15 @@ final class CtfImport {
 	}
 
 	/** The header and the school it names (registered now if it was not). */
-	record Start(CtfHeader header, String schoolId) {}
+	record Start(CtfHeader header, String schoolId, RequestDetails onBehalfOf) {}
 
 	/**
 	 * Reads the header (a file that is not a CTF 24, or is hostile, fails here with {@link CtfReader.BadFile} before
 	 * anything is written), then each pupil, telling {@code each} what became of it.
 	 */
-	Start run(InputStream in, Consumer<Start> started, Consumer<PupilOutcome> each) throws CtfReader.BadFile, Stopped {
+	Start run(InputStream in, RequestDetails onBehalfOf, Consumer<Start> started, Consumer<PupilOutcome> each)
+			throws CtfReader.BadFile, Stopped {
+		Caller caller = Caller.of(onBehalfOf).filter(c -> !c.isAdmin()).orElse(null);
 		LocalDate today = LocalDate.now(clock);
 		List<PupilOutcome> done = new ArrayList<>();
 		Consumer<PupilOutcome> deliver = outcome -> {
@@ -131,6 +135,11 @@ final class CtfImport {
 		});
 		try (CtfReader reader = new CtfReader(in)) {
 			CtfHeader header = CtfHeader.of(reader.header(), today);
+			if (caller != null && !caller.actsFor(Directory.URN_SYSTEM, header.sourceUrn())) {
+				throw new ForbiddenOperationException("$import-ctf: this CTF comes from school URN " + header.sourceUrn()
+						+ " and you act for " + caller.organisationText() + ": a school imports its own files only; "
+						+ "nothing was imported");
+			}
 			Start start = null; // the school is registered when the first pupil has been read whole
 			while (true) {
 				Node pupil;
@@ -150,7 +159,7 @@ final class CtfImport {
 					throw new Stopped(new CtfReader.BadFile(e.getMessage(), -1), done);
 				}
 				if (start == null) {
-					start = new Start(header, school(header));
+					start = new Start(header, school(header, onBehalfOf), onBehalfOf);
 					started.accept(start);
 				}
 				if (pupil == null) {
@@ -179,10 +188,10 @@ final class CtfImport {
 		}
 	}
 
-	private String school(CtfHeader header) {
+	private String school(CtfHeader header, RequestDetails onBehalfOf) {
 		String id = directory.school(header.sourceUrn());
 		if (id == null) {
-			SystemRequestDetails request = TrustedWrites.mark(new SystemRequestDetails());
+			SystemRequestDetails request = Caller.carry(onBehalfOf, TrustedWrites.mark(new SystemRequestDetails()));
 			id = organizations.create(CtfMapping.school(header),
 					"Organization?identifier=" + Directory.URN_SYSTEM + "|" + header.sourceUrn(), request)
 					.getId().getIdPart();
@@ -230,7 +239,7 @@ final class CtfImport {
 
 	private PupilOutcome write(CtfPupil p, Start start, Map<LocalDate, AttendanceWeek> marked,
 			List<CtfPupil.YearData> totals, List<String> notes) {
-		SystemRequestDetails request = TrustedWrites.mark(new SystemRequestDetails());
+		SystemRequestDetails request = Caller.carry(start.onBehalfOf(), TrustedWrites.mark(new SystemRequestDetails()));
 		List<String> messages = new ArrayList<>(notes);
 		Match match = match(p, request, messages);
 		if (match.rejection() != null) {

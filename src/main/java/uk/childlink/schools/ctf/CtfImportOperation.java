@@ -2,6 +2,7 @@ package uk.childlink.schools.ctf;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -42,13 +43,13 @@ public final class CtfImportOperation {
 	}
 
 	@Operation(name = "$import-ctf", manualRequest = true, canonicalUrl = CANONICAL)
-	public Parameters importCtf(HttpServletRequest request) {
+	public Parameters importCtf(HttpServletRequest request, RequestDetails requestDetails) {
 		long started = System.nanoTime();
 		List<CtfImport.PupilOutcome> outcomes = new ArrayList<>();
 		CtfImport.Start start;
 		try (InputStream body = UploadLimit.body(request, maxUploadBytes, "$import-ctf", "application/xml",
 				"text/xml")) {
-			start = imports.get().run(body, s -> log.info("$import-ctf: CTF {} from school URN {}",
+			start = imports.get().run(body, requestDetails, s -> log.info("$import-ctf: CTF {} from school URN {}",
 					s.header().version(), s.header().sourceUrn()), outcomes::add);
 		} catch (CtfReader.BadFile e) {
 			throw new InvalidRequestException("$import-ctf: " + e.getMessage() + where(e.line)

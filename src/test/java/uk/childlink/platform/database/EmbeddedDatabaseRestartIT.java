@@ -76,6 +76,6 @@ class EmbeddedDatabaseRestartIT {
 	}
 
 	private static IGenericClient client(ServerProcess server) {
-		return FHIR.newRestfulGenericClient(server.baseUrl());
+		return server.client(FHIR);
 	}
 }

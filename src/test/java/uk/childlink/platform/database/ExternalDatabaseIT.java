@@ -47,7 +47,7 @@ class ExternalDatabaseIT {
 			try (ServerProcess server = ServerProcess.start(dataDir, env)) {
 				FhirContext fhir = FhirContext.forR4Cached();
 				fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-				IGenericClient client = fhir.newRestfulGenericClient(server.baseUrl());
+				IGenericClient client = server.client(fhir);
 				client.create().resource(Fixtures.child(nhs, "External", "Rae", "2017-03-03")).execute();
 				Bundle found = client.search().byUrl("Patient?identifier=" + Fixtures.NHS_NUMBER_SYSTEM + "|" + nhs)
 						.returnBundle(Bundle.class).execute();

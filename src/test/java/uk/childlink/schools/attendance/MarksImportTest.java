@@ -48,7 +48,7 @@ class MarksImportTest {
 		int writtenWeeks;
 
 		@Override
-		public WeekStore.Outcome write(List<WeekStore.Pending> weeks) {
+		public WeekStore.Outcome write(List<WeekStore.Pending> weeks, ca.uhn.fhir.rest.api.server.RequestDetails onBehalfOf) {
 			writes.add(weeks.size());
 			writtenWeeks += weeks.size();
 			for (WeekStore.Pending week : weeks) {

@@ -1,0 +1,59 @@
+package uk.childlink.access;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the access module (prefix {@code childlink.access}). Each one is listed, with its environment variable,
+ * in the README's configuration table; {@code docs/access.md} explains them.
+ *
+ * @param mode {@code on} (every request to {@code /fhir} needs a token) or {@code off} (no checks at all: only for a
+ *     closed test bench; the server warns at every start)
+ * @param issuerUri the identity provider's issuer; empty means the development issuer, whose keys live in the data
+ *     directory ({@code dataDir/dev-issuer})
+ * @param jwkSetUri where the issuer publishes its keys; empty means OpenID discovery from {@code issuerUri} at start
+ * @param audience when set, tokens must name it in {@code aud}
+ * @param authorizeEndpoint published in the SMART configuration and CapabilityStatement (the identity provider's)
+ * @param tokenEndpoint likewise
+ * @param claims which token claims carry the caller's organisation, agency, roles and client
+ * @param relationshipCache how long a relationship found between an organisation and a child is reused
+ * @param breakGlassHeader the request header carrying a break-glass reason
+ */
+@Validated
+@ConfigurationProperties("childlink.access")
+public record AccessProperties(
+		@NotNull @DefaultValue("on") Mode mode,
+		URI issuerUri,
+		URI jwkSetUri,
+		String audience,
+		URI authorizeEndpoint,
+		URI tokenEndpoint,
+		@NotNull @DefaultValue Claims claims,
+		@NotNull @DefaultValue("60s") Duration relationshipCache,
+		@NotBlank @DefaultValue("X-Break-Glass-Reason") String breakGlassHeader) {
+
+	/** The development issuer's name, in tokens it signs ({@code iss}). */
+	public static final String DEV_ISSUER = "urn:childlink:dev-issuer";
+
+	public enum Mode { on, off }
+
+	/**
+	 * Claim names. {@code organisationSystem}: when set, the organisation claim holds a bare code of that identifier
+	 * system (e.g. an ODS code); otherwise it holds {@code system|value}.
+	 */
+	public record Claims(
+			@NotBlank @DefaultValue("organisation") String organisation,
+			String organisationSystem,
+			@NotBlank @DefaultValue("agency") String agency,
+			@NotBlank @DefaultValue("roles") String roles,
+			@NotBlank @DefaultValue("client_id") String clientId) {}
+
+	public boolean devIssuer() {
+		return issuerUri == null || issuerUri.toString().isBlank();
+	}
+}

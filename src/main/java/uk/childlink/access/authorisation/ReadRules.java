@@ -1,0 +1,103 @@
+package uk.childlink.access.authorisation;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
+import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
+import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import uk.childlink.access.Caller;
+
+/**
+ * Which stored resources a caller sees, asked by HAPI's consent interceptor for every resource on its way out of
+ * storage (a read, each search match, each {@code _include}/{@code _revinclude}, history entries, {@code $everything},
+ * each page): a resource of a type their scopes grant, and, for a child's data, only while their organisation has a
+ * relationship with the child (or they broke the glass). Whatever is refused is left out as if it did not exist: a
+ * read answers 404, a search leaves it out, and HAPI drops {@code Bundle.total} and refuses {@code _summary=count}
+ * and {@code _total=accurate}, which would count it.
+ */
+final class ReadRules implements IConsentService {
+
+	private final FhirContext fhir;
+	private final Children children;
+	private final Relationships relationships;
+	private final Authorship authorship;
+	private final List<String> auditReaders;
+
+	ReadRules(FhirContext fhir, Children children, Relationships relationships, Authorship authorship,
+			List<String> auditReaders) {
+		this.fhir = fhir;
+		this.children = children;
+		this.relationships = relationships;
+		this.authorship = authorship;
+		this.auditReaders = auditReaders;
+	}
+
+	@Override
+	public boolean shouldProcessCanSeeResource(RequestDetails request, IConsentContextServices services) {
+		return Caller.of(request).isPresent();
+	}
+
+	@Override
+	public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
+		Caller caller = Caller.of(request).orElse(null);
+		return caller == null || sees(caller, resource) ? ConsentOutcome.PROCEED : ConsentOutcome.REJECT;
+	}
+
+	/**
+	 * Asked again as resources are shown: a page of stored search results is loaded without
+	 * {@link #canSeeResource}, so whoever follows someone else's page link is checked here. What a write answers
+	 * with (the resource just written) and what holds results (Bundle, Parameters) are not judged.
+	 */
+	@Override
+	public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
+		Caller caller = Caller.of(request).orElse(null);
+		if (caller == null || isWrite(request.getRestOperationType())) {
+			return ConsentOutcome.PROCEED;
+		}
+		String type = fhir.getResourceType(resource);
+		if (!type.equals("AuditEvent") && !children.isChildType(type)) {
+			return ConsentOutcome.PROCEED;
+		}
+		return sees(caller, resource) ? ConsentOutcome.PROCEED : ConsentOutcome.REJECT;
+	}
+
+	private static boolean isWrite(RestOperationTypeEnum op) {
+		return op == RestOperationTypeEnum.CREATE || op == RestOperationTypeEnum.UPDATE
+				|| op == RestOperationTypeEnum.PATCH || op == RestOperationTypeEnum.DELETE;
+	}
+
+	boolean sees(Caller caller, IBaseResource resource) {
+		String type = fhir.getResourceType(resource);
+		if (!caller.scopes().permits(type, 'r') && !caller.scopes().permits(type, 's')) {
+			return false;
+		}
+		if (type.equals("AuditEvent")) { // the child's council (and an admin, who is not asked) reads who saw a child
+			List<String> named = children.of(resource);
+			return !named.isEmpty()
+					&& named.stream().allMatch(c -> relationships.between(caller, c, auditReaders).isPresent());
+		}
+		if (!children.isChildType(type)) {
+			return true; // organisations, terminology, profiles...
+		}
+		List<String> about = children.of(resource);
+		if (caller.scopes().systemOnly() || about.isEmpty()) {
+			// an integration client sees the children it is related to, and of their records only its own
+			return type.equals("Patient") ? related(caller, about) : ownRecord(caller, resource);
+		}
+		return caller.breaksGlass() || related(caller, about);
+	}
+
+	private boolean related(Caller caller, List<String> about) {
+		return !about.isEmpty() && about.stream().allMatch(c -> relationships.between(caller, c).isPresent());
+	}
+
+	private boolean ownRecord(Caller caller, IBaseResource resource) {
+		Optional<String> orgId = relationships.organisationId(caller);
+		return authorship.hasRule(fhir.getResourceType(resource))
+				&& authorship.problem(resource, caller, orgId).isEmpty();
+	}
+}

@@ -1,0 +1,141 @@
+package uk.childlink.access.authorisation;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenParam;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Identifier;
+import uk.childlink.access.Caller;
+
+/**
+ * Whether a caller's organisation has a relationship with a child, by running the policy's relationship searches
+ * (as the server, not as the caller) until one finds something. Answers are kept for
+ * {@code childlink.access.relationship-cache}, and dropped for a child whenever one of its records is written (a
+ * first record starts a relationship; a changed managing organisation moves one): so a relationship that ends by
+ * time alone may be honoured that long after its end.
+ */
+final class Relationships {
+
+	private final AccessPolicy policy;
+	private final DaoRegistry daos;
+	private final MatchUrlService matchUrls;
+	private final FhirContext fhir;
+	private final Clock clock;
+	/** child -> (organisation id -> the relationship found, or none) */
+	private final Cache<String, Map<String, Optional<String>>> found;
+	private final Cache<String, Optional<String>> organisations;
+
+	Relationships(AccessPolicy policy, DaoRegistry daos, MatchUrlService matchUrls, FhirContext fhir, Duration ttl,
+			Clock clock) {
+		this.policy = policy;
+		this.daos = daos;
+		this.matchUrls = matchUrls;
+		this.fhir = fhir;
+		this.clock = clock;
+		this.found = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(100_000).build();
+		this.organisations = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(5)).maximumSize(10_000).build();
+	}
+
+	/** The caller's Organization resource id, found by the identifier in their token; empty if not registered. */
+	Optional<String> organisationId(Caller caller) {
+		Identifier org = caller.organisation();
+		if (org == null) {
+			return Optional.empty();
+		}
+		String key = org.getSystem() + "|" + org.getValue();
+		Optional<String> id = organisations.getIfPresent(key);
+		if (id == null) {
+			SearchParameterMap search = SearchParameterMap.newSynchronous()
+					.add("identifier", new TokenParam(org.getSystem(), org.getValue()));
+			search.setLoadSynchronousUpTo(1);
+			List<IBaseResource> hits = daos.getResourceDao("Organization").search(search, new SystemRequestDetails())
+					.getResources(0, 1);
+			id = hits.stream().map(r -> r.getIdElement().getIdPart()).findFirst();
+			if (id.isPresent()) { // an organisation registering itself is seen as soon as it is there
+				organisations.put(key, id);
+			}
+		}
+		return id;
+	}
+
+	/** The first of the policy's relationships that holds between the caller's organisation and the child. */
+	Optional<String> between(Caller caller, String child) {
+		return between(caller, child, null);
+	}
+
+	/** As {@link #between(Caller, String)}, trying only the named relationships (all when null). */
+	Optional<String> between(Caller caller, String child, Collection<String> names) {
+		Optional<String> orgId = organisationId(caller);
+		if (orgId.isEmpty()) {
+			return Optional.empty();
+		}
+		if (names != null) {
+			return evaluate(orgId.get(), child, names);
+		}
+		Map<String, Optional<String>> answers = found.get(child, c -> new ConcurrentHashMap<>());
+		Optional<String> answer = answers.get(orgId.get());
+		if (answer == null) {
+			answer = evaluate(orgId.get(), child, null);
+			answers.put(orgId.get(), answer);
+		}
+		return answer;
+	}
+
+	/** Forgets "no relationship" answers for a child once its records change (a first record starts one). */
+	void forget(String child) {
+		found.invalidate(child);
+	}
+
+	private Optional<String> evaluate(String orgId, String child, Collection<String> names) {
+		String since = LocalDate.now(clock).minus(policy.recentPeriod()).toString();
+		for (AccessPolicy.Relationship r : policy.relationships()) {
+			if (names != null && !names.contains(r.name())) {
+				continue;
+			}
+			String url = r.search().replace("{childId}", child.substring(child.indexOf('/') + 1)).replace("{child}", child)
+					.replace("{organisation}", "Organization/" + orgId)
+					.replace("{since}", since);
+			if (finds(url)) {
+				return Optional.of(r.name());
+			}
+		}
+		return Optional.empty();
+	}
+
+	private boolean finds(String url) {
+		String type = url.substring(0, url.indexOf('?'));
+		SearchParameterMap search = matchUrls.translateMatchUrl(url, fhir.getResourceDefinition(type));
+		search.setLoadSynchronous(true);
+		search.setLoadSynchronousUpTo(1);
+		return !daos.getResourceDao(type).search(search, new SystemRequestDetails()).getResources(0, 1).isEmpty();
+	}
+
+	/** Checks each relationship's search at start, so that a broken policy stops the server rather than a request. */
+	void check() {
+		for (AccessPolicy.Relationship r : policy.relationships()) {
+			String url = r.search().replace("{childId}", "1").replace("{child}", "Patient/1")
+					.replace("{organisation}", "Organization/1")
+					.replace("{since}", "2000-01-01");
+			try {
+				String type = url.substring(0, url.indexOf('?'));
+				matchUrls.translateMatchUrl(url, fhir.getResourceDefinition(type));
+			} catch (RuntimeException e) {
+				throw new IllegalStateException(AccessPolicy.LOCATION + ": the search of relationship " + r.name()
+						+ " is not a valid FHIR search: " + e.getMessage(), e);
+			}
+		}
+	}
+}

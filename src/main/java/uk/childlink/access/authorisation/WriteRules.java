@@ -1,0 +1,117 @@
+package uk.childlink.access.authorisation;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Organization;
+import uk.childlink.access.Caller;
+
+/**
+ * Each resource a client writes (alone, in a transaction, or by a conditional write), checked before it is stored:
+ * the scopes allow it, a child's record is in the caller's own name (organisation and agency, per the policy's
+ * authorship rules) before and after the change, a child's demographics are changed only by an organisation related
+ * to the child, an organisation registers or changes only itself, and anything else is for an admin. A refusal
+ * (403) rolls back the whole request. The importers' own writes are checked as a whole by their operations.
+ */
+@Interceptor
+final class WriteRules {
+
+	private final FhirContext fhir;
+	private final Children children;
+	private final Relationships relationships;
+	private final Authorship authorship;
+
+	WriteRules(FhirContext fhir, Children children, Relationships relationships, Authorship authorship) {
+		this.fhir = fhir;
+		this.children = children;
+		this.relationships = relationships;
+		this.authorship = authorship;
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	public void created(IBaseResource resource, RequestDetails request) {
+		Caller.of(request).ifPresent(caller -> check(caller, 'c', null, resource));
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+	public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+		Caller.of(request).ifPresent(caller -> check(caller, 'u', previous, resource));
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
+	public void deleted(IBaseResource resource, RequestDetails request) {
+		Caller.of(request).ifPresent(caller -> check(caller, 'd', resource, null));
+	}
+
+	private void check(Caller caller, char interaction, IBaseResource before, IBaseResource after) {
+		IBaseResource any = after != null ? after : before;
+		String type = fhir.getResourceType(any);
+		if (type.equals("AuditEvent")) {
+			throw new ForbiddenOperationException("The audit trail is written by the server only: it cannot be "
+					+ "created, changed or deleted through the API");
+		}
+		RequestGate.need(caller, type, interaction, null);
+		for (IBaseResource version : new IBaseResource[] {before, after}) {
+			if (version != null) {
+				children.of(version).forEach(relationships::forget); // a write may start or move a relationship
+			}
+		}
+		if (caller.isAdmin()) {
+			return;
+		}
+		String refusal = refusal(caller, interaction, type, before, after);
+		if (refusal != null) {
+			throw new ForbiddenOperationException(refusal);
+		}
+	}
+
+	private String refusal(Caller caller, char interaction, String type, IBaseResource before, IBaseResource after) {
+		if (type.equals("Patient")) {
+			if (interaction == 'c') {
+				return null;
+			}
+			if (interaction == 'd') {
+				return "A child's record is deleted by an admin only (to join two records, ask for Patient/$merge)";
+			}
+			String child = children.of(before).get(0);
+			return relationships.between(caller, child).isPresent() ? null
+					: "Your organisation (" + caller.organisationText() + ") has no recorded relationship with this "
+							+ "child, so it cannot change the child's details";
+		}
+		if (children.isChildType(type)) {
+			Optional<String> orgId = relationships.organisationId(caller);
+			for (IBaseResource version : new IBaseResource[] {before, after}) {
+				if (version != null) {
+					Optional<String> problem = authorship.problem(version, caller, orgId);
+					if (problem.isPresent()) {
+						return "Not permitted: " + (version == before && after != null ? "the stored record: " : "")
+								+ problem.get();
+					}
+				}
+			}
+			return null;
+		}
+		if (type.equals("Organization") && interaction != 'd') {
+			for (IBaseResource version : new IBaseResource[] {before, after}) {
+				if (version != null && !isCallers((Organization) version, caller)) {
+					return "An organisation registers and changes its own Organization only (one with the identifier "
+							+ caller.organisationText() + "); others are registered by an admin";
+				}
+			}
+			return null;
+		}
+		return type + " resources are written by an admin only";
+	}
+
+	private static boolean isCallers(Organization org, Caller caller) {
+		List<org.hl7.fhir.r4.model.Identifier> ids = org.getIdentifier();
+		return ids.stream().anyMatch(id -> id.getSystem() != null && id.getValue() != null
+				&& caller.actsFor(id.getSystem(), id.getValue()));
+	}
+}
