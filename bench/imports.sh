@@ -21,13 +21,9 @@ trap '[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; [ -n "${KEEP:-}" ] || rm -
 java bench/GenerateImports.java "$work/files" "$pupils" "$mark_pupils"
 base="http://localhost:$port/fhir"
 
-java ${JAVA_OPTS:-} -jar target/childlink.jar --server.port="$port" --childlink.server.data-dir="$work/data" \
-  >"$work/server.log" 2>&1 &
-pid=$!
-until curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; do
-  kill -0 "$pid" 2>/dev/null || { echo "server exited; see the log:"; tail -20 "$work/server.log"; exit 1; }
-  sleep 0.5
-done
+. bench/lib.sh
+tok=$(admin_token "$work/data")
+start_server "$work/data" "$work/server.log"
 sleep 20 # let the start-up work in the background (validator warm-up) finish before measuring
 
 kib() { awk -v k="$1" 'BEGIN { printf "%.0f MiB", k / 1024 }'; }
@@ -37,7 +33,7 @@ hwm() { awk '/VmHWM/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 cli() {
   local started peak=0 rss cpid
   started=$(date +%s.%N)
-  java ${CLI_JAVA_OPTS:-} -jar target/childlink.jar "$@" --server "$base" >"$work/cli.out" 2>&1 &
+  java ${CLI_JAVA_OPTS:-} -jar target/childlink.jar "$@" --server "$base" --token "$tok" >"$work/cli.out" 2>&1 &
   cpid=$!
   while kill -0 "$cpid" 2>/dev/null; do
     rss=$(awk '/VmRSS/ { print $2 }' "/proc/$cpid/status" 2>/dev/null || echo 0)

@@ -12,12 +12,13 @@ port=${PORT:-18081}
 rounds=${ROUNDS:-30}
 warmup=${WARMUP:-5}
 work=$(mktemp -d /tmp/childlink-validation-XXXX)
+. bench/lib.sh
 trap 'rm -rf "$work"' EXIT
 
 [ -f target/childlink.jar ] || mvn -B -q -DskipTests package
 
 base="http://localhost:$port/fhir"
-post() { curl -fsS -o "$work/out.json" -w '%{http_code} %{time_total}\n' -X POST -H 'Content-Type: application/fhir+json' --data-binary "@$1" "$base${2:-}"; }
+post() { curl -fsS -o "$work/out.json" -w '%{http_code} %{time_total}\n' -X POST -H 'Content-Type: application/fhir+json' -H "Authorization: Bearer $tok" --data-binary "@$1" "$base${2:-}"; }
 
 # one transaction: 100 weekly attendance Observations (10 possible sessions, 9 present, 1 authorised absence)
 bundle() {
@@ -49,14 +50,9 @@ bundle() {
 
 run_mode() {
   local label=$1 flag=$2 data="$work/data-$1" times
-  java -jar target/childlink.jar --server.port="$port" --childlink.server.data-dir="$data" \
-    --childlink.conformance.validate-on-write="$flag" >"$work/$label.log" 2>&1 &
-  pid=$!
-  trap 'kill -TERM "$pid" 2>/dev/null || true' EXIT   # run_mode runs in a subshell: stop its server however it ends
-  until curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; do
-    kill -0 "$pid" 2>/dev/null || { echo "server exited; see $work/$label.log"; tail -20 "$work/$label.log"; exit 1; }
-    sleep 0.5
-  done
+  tok=$(admin_token "$data")
+  trap 'stop_server' EXIT   # run_mode runs in a subshell: stop its server however it ends
+  start_server "$data" "$work/$label.log" --childlink.conformance.validate-on-write="$flag"
   printf '{"resourceType":"Organization","identifier":[{"system":"https://fhir.hl7.org.uk/Id/urn-school-number","value":"999100"}],"type":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/organization-type","code":"edu"}]}],"name":"Bench School"}' >"$work/school.json"
   post "$work/school.json" /Organization >/dev/null
   school="Organization/$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p' "$work/out.json" | sed -n 1p)"
@@ -71,7 +67,7 @@ run_mode() {
     [ "$code" = 200 ] || { echo "transaction answered $code"; cat "$work/out.json"; exit 1; }
     echo "$t" >>"$work/$label.times"
   done
-  kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; sleep 1
+  stop_server
   sort -n "$work/$label.times" | awk -v label="$label" '{ a[NR] = $1 } END {
     m = a[int((NR + 1) / 2)]; p90 = a[int(NR * 0.9 + 0.5)];
     printf "%-20s median %6.0f ms   p90 %6.0f ms   best %6.0f ms   (%.1f ms per resource)\n", label, m * 1000, p90 * 1000, a[1] * 1000, m * 10 }'

@@ -1,0 +1,35 @@
+# Shared by the benchmarks (source it from the repository root).
+
+# start_server DATA_DIR LOG [extra server arguments...]: starts the packaged jar on $port with its data in DATA_DIR and
+# waits until it is ready; sets $pid. ${JAVA_OPTS} go to the JVM.
+start_server() {
+  local data=$1 log=$2
+  shift 2
+  java ${JAVA_OPTS:-} -jar target/childlink.jar --server.port="$port" --childlink.server.data-dir="$data" "$@" \
+    >"$log" 2>&1 &
+  pid=$!
+  until curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; do
+    kill -0 "$pid" 2>/dev/null || { echo "server exited; see $log"; tail -20 "$log"; exit 1; }
+    sleep 0.5
+  done
+}
+
+# stop_server: stops the server start_server started, and waits for it.
+stop_server() {
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  pid=
+  sleep 1
+}
+
+# token DATA_DIR ARGS...: a token signed by the development issuer of the server using DATA_DIR (see the README).
+token() {
+  local data=$1
+  shift
+  java -jar target/childlink.jar token --data-dir "$data" "$@"
+}
+
+# admin_token DATA_DIR: an admin's token with every scope, for loading data.
+admin_token() {
+  token "$1" --subject bench-admin --role admin --scope 'user/*.cruds'
+}
