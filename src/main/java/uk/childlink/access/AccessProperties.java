@@ -16,6 +16,8 @@ import org.springframework.validation.annotation.Validated;
  *     closed test bench; the server warns at every start)
  * @param issuerUri the identity provider's issuer; empty means the development issuer, whose keys live in the data
  *     directory ({@code dataDir/dev-issuer})
+ * @param devIssuer whether the development issuer may be used: unset means only with the embedded PostgreSQL (a
+ *     laptop), so that a server on a shared database never trusts keys kept in a directory
  * @param jwkSetUri where the issuer publishes its keys; empty means OpenID discovery from {@code issuerUri} at start
  * @param audience when set, tokens must name it in {@code aud}
  * @param authorizeEndpoint published in the SMART configuration and CapabilityStatement (the identity provider's)
@@ -29,6 +31,7 @@ import org.springframework.validation.annotation.Validated;
 public record AccessProperties(
 		@NotNull @DefaultValue("on") Mode mode,
 		URI issuerUri,
+		Boolean devIssuer,
 		URI jwkSetUri,
 		String audience,
 		URI authorizeEndpoint,
@@ -53,7 +56,8 @@ public record AccessProperties(
 			@NotBlank @DefaultValue("roles") String roles,
 			@NotBlank @DefaultValue("client_id") String clientId) {}
 
-	public boolean devIssuer() {
+	/** Whether no identity provider is configured, so tokens come from the development issuer. */
+	public boolean usesDevIssuer() {
 		return issuerUri == null || issuerUri.toString().isBlank();
 	}
 }

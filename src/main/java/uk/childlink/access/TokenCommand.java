@@ -99,10 +99,10 @@ public final class TokenCommand {
 	/** {@code school:100001} and the like, or {@code system|value} as it is. */
 	static String organisation(String given) {
 		int colon = given.indexOf(':');
-		if (colon > 0 && SYSTEMS.containsKey(given.substring(0, colon))) {
+		if (colon > 0 && colon < given.length() - 1 && SYSTEMS.containsKey(given.substring(0, colon))) {
 			return SYSTEMS.get(given.substring(0, colon)) + "|" + given.substring(colon + 1);
 		}
-		if (given.indexOf('|') > 0) {
+		if (given.indexOf('|') > 0 && given.indexOf('|') < given.length() - 1) {
 			return given;
 		}
 		throw new IllegalArgumentException("--organisation must be school:URN, ods:CODE, la:NUMBER or SYSTEM|VALUE, "

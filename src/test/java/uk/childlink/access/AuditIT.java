@@ -70,6 +70,31 @@ class AuditIT extends IntegrationTest {
 	}
 
 	@Test
+	void updatesDeletesAndOperationsAreAuditedWithTheirAction() {
+		String subject = "keeper-" + System.nanoTime();
+		String token = Tokens.token().subject(subject).organisation(Tokens.SCHOOL, world.urnA).agency("education")
+				.scope("user/*.cruds").sign();
+		Observation week = Records.attendanceWeek(new Reference(world.ada), new Reference(world.schoolA),
+				world.monday, world.friday, 7, 3, 0);
+		RawHttp.Response created = post(token, week);
+		assertThat(created.status()).isEqualTo(201);
+		Observation stored = FHIR.newJsonParser().parseResource(Observation.class, created.body());
+		String id = stored.getIdElement().toUnqualifiedVersionless().getValue();
+		stored.addNote().setText("corrected by the school");
+		assertThat(http(token).send("PUT", "/fhir/" + id, Map.of("Content-Type", "application/fhir+json"),
+				FHIR.newJsonParser().encodeResourceToString(stored)).status()).isEqualTo(200);
+		assertThat(http(token).send("DELETE", "/fhir/" + id, Map.of(), null).status()).isEqualTo(200);
+		assertThat(http(token).get("/fhir/" + world.ada + "/$everything").status()).isEqualTo(200);
+		List<AuditEvent> events = trail(world.councilToken(), world.ada).stream().filter(by(subject)).toList();
+		// newest first: $everything, delete, update, create
+		assertThat(events).extracting(e -> e.getAction().toCode()).containsExactly("E", "D", "U", "C");
+		assertThat(events).extracting(e -> e.getSubtypeFirstRep().getCode())
+				.containsExactly("operation", "delete", "update", "create");
+		assertThat(events.get(0).getEntity()).anyMatch(e -> e.hasQuery()
+				&& new String(e.getQuery(), StandardCharsets.UTF_8).equals("GET " + world.ada + "/$everything"));
+	}
+
+	@Test
 	void aRefusedReadOfTheChildIsInHerTrailToo() {
 		String subject = "curious-" + System.nanoTime();
 		String token = Tokens.token().subject(subject).organisation(Tokens.ODS, world.yotOds).agency("youth-justice")

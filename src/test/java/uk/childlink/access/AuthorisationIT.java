@@ -2,9 +2,18 @@ package uk.childlink.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CareTeam;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.EpisodeOfCare;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
@@ -62,7 +71,6 @@ class AuthorisationIT extends IntegrationTest {
 				"/fhir/Observation?subject:Patient.identifier=" + nhs + "&_include=Observation:subject",
 				"/fhir/Patient?_has:Observation:subject:performer=" + world.council,
 				"/fhir/Patient?identifier=" + nhs + "&_revinclude=Observation:subject&_revinclude=Encounter:subject",
-				"/fhir/" + world.ada + "/$everything",
 				"/fhir/" + world.ada + "/_history",
 				"/fhir/Observation/_history?_count=500",
 				"/fhir/Encounter?service-provider=" + world.gp)) {
@@ -72,6 +80,12 @@ class AuthorisationIT extends IntegrationTest {
 		// an organisation is public; the child records that point at it are not
 		Bundle org = search(yot, "/fhir/Organization?_id=" + world.schoolA.substring(13) + "&_revinclude=Observation:performer");
 		assertThat(ids(org)).containsExactly(world.schoolA);
+		assertThat(http(yot).get("/fhir/" + world.ada + "/$everything").status()).isEqualTo(404);
+		// each of those searches is in the trail, as the YOT's, naming no child it did not get back
+		List<AuditEvent> answered = events(world.yotSubject).stream()
+				.filter(e -> e.getOutcome() == AuditEvent.AuditEventOutcome._0).toList();
+		assertThat(answered).hasSizeGreaterThanOrEqualTo(8).allMatch(e -> e.getEntity().stream()
+				.noneMatch(x -> world.ada.equals(x.getWhat().getReference())));
 		// counting would tell what is hidden: refused
 		assertThat(http(yot).get("/fhir/Observation?subject=" + world.ada + "&_summary=count").status()).isEqualTo(400);
 		assertThat(http(yot).get("/fhir/Observation?subject=" + world.ada + "&_total=accurate").status()).isEqualTo(400);
@@ -152,12 +166,151 @@ class AuthorisationIT extends IntegrationTest {
 		Patient ben = client().read().resource(Patient.class).withId(world.ben).execute();
 		ben.addName().setFamily("Brontë").addGiven("Benjamin");
 		String body = FHIR.newJsonParser().encodeResourceToString(ben);
-		assertRefused(http(world.yotToken()).send("PUT", "/fhir/" + world.ben,
-				Map.of("Content-Type", "application/fhir+json"), body), 403, "no recorded relationship");
+		RawHttp.Response hidden = http(world.yotToken()).send("PUT", "/fhir/" + world.ben,
+				Map.of("Content-Type", "application/fhir+json"), body);
+		assertThat(hidden.status()).isEqualTo(404); // as for a read: the child does not exist for them
+		assertThat(hidden.body()).doesNotContain("Brontë", world.benNhs);
 		assertRefused(http(world.schoolAToken()).send("PUT", "/fhir/" + world.ben,
 				Map.of("Content-Type", "application/fhir+json"), body), 403, "user/Patient.u");
 		assertThat(http(world.schoolBToken()).send("PUT", "/fhir/" + world.ben,
 				Map.of("Content-Type", "application/fhir+json"), body).status()).isEqualTo(200);
+	}
+
+	@Test
+	void aWriteToARecordTheCallerCannotSeeTellsNothingAboutIt() {
+		RawHttp yot = http(world.yotToken());
+		Observation plan = client().read().resource(Observation.class).withId(world.adaCpPlan).execute();
+		for (RawHttp.Response response : List.of(
+				yot.send("PUT", "/fhir/" + world.adaCpPlan, Map.of("Content-Type", "application/fhir+json"),
+						FHIR.newJsonParser().encodeResourceToString(plan)),
+				yot.send("DELETE", "/fhir/" + world.adaCpPlan, Map.of(), null))) {
+			assertThat(response.status()).isEqualTo(404);
+			assertThat(response.body()).doesNotContain(world.council, world.ada, "social-care");
+		}
+		assertThat(http().get("/fhir/" + world.adaCpPlan).status()).isEqualTo(200); // still there
+		// a conditional create matching the hidden child does not give away her id
+		Patient copy = Fixtures.child(world.adaNhs, "Lovelace", "Ada", "2014-12-10");
+		RawHttp.Response matched = yot.send("POST", "/fhir/Patient", Map.of("Content-Type", "application/fhir+json",
+				"If-None-Exist", "identifier=" + Fixtures.NHS_NUMBER_SYSTEM + "|" + world.adaNhs),
+				FHIR.newJsonParser().encodeResourceToString(copy));
+		assertThat(matched.status()).isEqualTo(409);
+		assertThat(matched.body() + matched.headers()).doesNotContain(world.ada.substring(8) + "/_history",
+				"\"" + world.ada.substring(8) + "\"");
+		assertThat(matched.headers()).doesNotContainKey("location");
+	}
+
+	@Test
+	void operationsBatchesAndErrorsDoNotOpenAnotherWayIn() {
+		RawHttp yot = http(world.yotToken());
+		// an operation on a record reads it as the caller would first
+		assertThat(yot.get("/fhir/" + world.adaCpPlan + "/$meta").status()).isEqualTo(404);
+		assertThat(yot.get("/fhir/" + world.ada + "/$validate").status()).isEqualTo(404);
+		assertRefused(yot.get("/fhir/" + world.ada + "/$validate?mode=delete"), 403, "admin");
+		// "not known" reads the same for a hidden record and a missing one
+		String hidden = outcome(yot.get("/fhir/" + world.adaCpPlan));
+		String missing = outcome(yot.get("/fhir/Observation/987654321"));
+		assertThat(hidden.replace(world.adaCpPlan, "X")).isEqualTo(missing.replace("Observation/987654321", "X"));
+		// _has from organisations into children's records would tell who recorded what about a child
+		assertRefused(yot.get("/fhir/Organization?_has:Observation:performer:subject=" + world.ada), 403, "_has from");
+		// a batch's reads need the scopes each would need alone
+		String searchOnly = uk.childlink.support.Tokens.token().organisation(uk.childlink.support.Tokens.LA,
+				world.laNumber).agency("social-care").scope("user/Patient.s").sign();
+		Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+		batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(world.ada);
+		assertRefused(http(searchOnly).send("POST", "/fhir", Map.of("Content-Type", "application/fhir+json"),
+				FHIR.newJsonParser().encodeResourceToString(batch)), 403, "read of Patient");
+		Bundle counts = new Bundle().setType(Bundle.BundleType.BATCH);
+		counts.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("$get-resource-counts");
+		assertRefused(yot.send("POST", "/fhir", Map.of("Content-Type", "application/fhir+json"),
+				FHIR.newJsonParser().encodeResourceToString(counts)), 403, "admin");
+		// an organisation may not take on another's identifier
+		Organization school = client().read().resource(Organization.class).withId(world.schoolA).execute();
+		school.addIdentifier().setSystem(uk.childlink.support.Tokens.LA).setValue(world.laNumber);
+		assertRefused(http(world.schoolBToken()).send("PUT", "/fhir/" + world.schoolA,
+				Map.of("Content-Type", "application/fhir+json"), FHIR.newJsonParser().encodeResourceToString(school)),
+				403, "its own Organization only");
+	}
+
+	@Test
+	void reverseChainsNeedTheScopeAndAreNotForIntegrationClients() {
+		String has = "/fhir/Patient?_id=" + world.ada.substring(8) + "&_has:Observation:subject:performer=" + world.council;
+		assertRefused(http(world.misToken()).get(has), 403, "_has is not offered to an integration client");
+		String patientsOnly = uk.childlink.support.Tokens.token().organisation(uk.childlink.support.Tokens.SCHOOL,
+				world.urnA).agency("education").scope("user/Patient.rs").sign();
+		assertRefused(http(patientsOnly).get(has), 403, "search of Observation");
+		assertThat(search(world.councilToken(), has).getEntry()).hasSize(1); // allowed with the scopes and relationship
+	}
+
+	@Test
+	void readScopesDoNotGrantSearch() {
+		String readOnly = uk.childlink.support.Tokens.token().organisation(uk.childlink.support.Tokens.LA, world.laNumber)
+				.agency("social-care").scope("user/Patient.r").sign();
+		assertThat(http(readOnly).get("/fhir/" + world.ada).status()).isEqualTo(200);
+		assertRefused(http(readOnly).get("/fhir/Patient?name=Lovelace"), 403, "search of Patient");
+	}
+
+	@Test
+	void eachRelationshipOfThePolicyOpensTheRecordOnItsOwn() {
+		IGenericClient admin = client();
+		String org = create(admin, Records.healthProvider("R" + Records.nextUrn()));
+		String ods = ((Organization) admin.read().resource(Organization.class).withId(org).execute())
+				.getIdentifierFirstRep().getValue();
+		String token = uk.childlink.support.Tokens.token().organisation(uk.childlink.support.Tokens.ODS, ods)
+				.agency("health").scope("user/*.rs").sign();
+		String recent = world.monday;
+		String longAgo = LocalDate.now().minusYears(3).toString();
+		Map<String, org.hl7.fhir.r4.model.Resource> byRule = new java.util.LinkedHashMap<>();
+		byRule.put("gp-practice", null);
+		byRule.put("recorded-contact", Records.contact(null, new Reference(org), "school-nurse-contact", "health", recent));
+		byRule.put("care-team", new CareTeam().setStatus(CareTeam.CareTeamStatus.ACTIVE)
+				.addParticipant(new CareTeam.CareTeamParticipantComponent().setMember(new Reference(org))));
+		byRule.put("episode-of-care", new EpisodeOfCare().setStatus(EpisodeOfCare.EpisodeOfCareStatus.ACTIVE)
+				.setManagingOrganization(new Reference(org)).setPeriod(new Period().setStartElement(new DateTimeType(recent))));
+		for (Map.Entry<String, org.hl7.fhir.r4.model.Resource> rule : byRule.entrySet()) {
+			Patient child = Fixtures.child(Fixtures.nextNhsNumber(), "Rule", rule.getKey(), "2016-06-06");
+			if (rule.getValue() == null) {
+				child.addGeneralPractitioner(new Reference(org));
+			}
+			String id = create(admin, child);
+			assertThat(http(token).get("/fhir/" + id).status()).as(rule.getKey() + " before").isEqualTo(
+					rule.getValue() == null ? 200 : 404);
+			if (rule.getValue() != null) {
+				org.hl7.fhir.r4.model.Resource record = rule.getValue();
+				if (record instanceof Encounter e) {
+					e.setSubject(new Reference(id));
+				} else if (record instanceof CareTeam t) {
+					t.setSubject(new Reference(id));
+				} else if (record instanceof EpisodeOfCare e) {
+					e.setPatient(new Reference(id));
+				}
+				create(admin, record);
+				assertThat(http(token).get("/fhir/" + id).status()).as(rule.getKey() + " after").isEqualTo(200);
+			}
+		}
+		// a record older than the recent period starts nothing
+		String old = create(admin, Fixtures.child(Fixtures.nextNhsNumber(), "Rule", "old-contact", "2016-06-06"));
+		Encounter contact = Records.contact(new Reference(old), new Reference(org), "school-nurse-contact", "health", longAgo);
+		contact.getPeriod().setEndElement(new DateTimeType(longAgo));
+		create(admin, contact);
+		assertThat(http(token).get("/fhir/" + old).status()).isEqualTo(404);
+	}
+
+	@Test
+	void aServiceStartsARelationshipByRecordingItsOwnContact() {
+		IGenericClient admin = client();
+		String ods = "Y" + Records.nextUrn();
+		String yot = create(admin, Records.healthProvider(ods).setName("Another Youth Justice Service"));
+		String token = uk.childlink.support.Tokens.token().subject("yot-" + ods)
+				.organisation(uk.childlink.support.Tokens.ODS, ods).agency("youth-justice").scope("user/*.cruds").sign();
+		assertThat(http(token).get("/fhir/" + world.ben).status()).isEqualTo(404);
+		assertThat(post(http(token), Records.contact(new Reference(world.ben), new Reference(yot),
+				"youth-justice-appointment", "youth-justice", world.monday)).status()).isEqualTo(201);
+		assertThat(http(token).get("/fhir/" + world.ben).status()).isEqualTo(200);
+		// and what it did is in Ben's trail, as its own
+		List<AuditEvent> trail = events("yot-" + ods);
+		assertThat(trail).extracting(e -> e.getAction().toCode()).containsExactly("R", "C", "R");
+		assertThat(trail).extracting(e -> e.getOutcome().toCode()).containsExactly("4", "0", "0");
+		assertThat(trail).allMatch(e -> e.getEntity().stream().anyMatch(x -> world.ben.equals(x.getWhat().getReference())));
 	}
 
 	@Test
@@ -169,9 +322,14 @@ class AuthorisationIT extends IntegrationTest {
 				null);
 		assertThat(glass.status()).isEqualTo(200);
 		assertThat(glass.body()).contains(world.adaCpPlan.substring(12), "Lovelace");
+		// one child, not a search across children
+		assertRefused(clinician.send("GET", "/fhir/Observation?code=cp-plan",
+				Map.of("X-Break-Glass-Reason", "looking around", "Accept", "application/fhir+json"), null), 403,
+				"opens one child's record");
 		// and writes stay in the clinician's scopes (read only)
 		assertRefused(clinician.send("DELETE", "/fhir/" + world.adaContact,
-				Map.of("X-Break-Glass-Reason", "testing"), null), 403, "delete of Encounter");
+				Map.of("X-Break-Glass-Reason", "testing"), null), 403, "opens one child's record");
+		assertRefused(clinician.send("DELETE", "/fhir/" + world.adaContact, Map.of(), null), 403, "delete of Encounter");
 	}
 
 	@Test
@@ -199,6 +357,23 @@ class AuthorisationIT extends IntegrationTest {
 	}
 
 	// helpers
+
+	private static String outcome(RawHttp.Response response) {
+		assertThat(response.status()).isEqualTo(404);
+		return FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body()).getIssueFirstRep()
+				.getDiagnostics();
+	}
+
+	/** What the trail holds of a caller's accesses (read by an admin), oldest first. */
+	private List<AuditEvent> events(String subject) {
+		Bundle found = FHIR.newJsonParser().parseResource(Bundle.class,
+				http().get("/fhir/AuditEvent?agent-name=" + subject + "&_count=500&_sort=date").body());
+		return found.getEntry().stream().map(e -> (AuditEvent) e.getResource()).toList();
+	}
+
+	private static String create(IGenericClient admin, org.hl7.fhir.r4.model.Resource resource) {
+		return admin.create().resource(resource).execute().getId().toUnqualifiedVersionless().getValue();
+	}
 
 	private boolean isAboutAda(org.hl7.fhir.r4.model.Resource resource) {
 		String json = FHIR.newJsonParser().encodeResourceToString(resource);

@@ -25,6 +25,7 @@ final class World {
 	final String yotOds = "Y" + Records.nextUrn();
 	final String laNumber = Records.nextLaNumber();
 	final String adaNhs = Fixtures.nextNhsNumber();
+	final String yotSubject = "yot-officer-" + System.nanoTime();
 	final String benNhs = Fixtures.nextNhsNumber();
 
 	String schoolA;
@@ -91,7 +92,7 @@ final class World {
 	}
 
 	String yotToken() {
-		return Tokens.token().subject("yot-officer").organisation(Tokens.ODS, yotOds).agency("youth-justice")
+		return Tokens.token().subject(yotSubject).organisation(Tokens.ODS, yotOds).agency("youth-justice")
 				.scope("user/*.cruds").sign();
 	}
 

@@ -39,7 +39,8 @@ class TwoServersOneDatabaseIT extends IntegrationTest {
 	void startSecondServer() throws Exception {
 		second = ServerProcess.start(secondServerDataDir, Map.of(
 				"SPRING_DATASOURCE_URL", database.getJdbcUrl("postgres", "postgres"),
-				"SPRING_DATASOURCE_USERNAME", "postgres"));
+				"SPRING_DATASOURCE_USERNAME", "postgres",
+				"CHILDLINK_ACCESS_DEVISSUER", "true")); // a test bench on a shared database: the tests' key
 	}
 
 	@AfterAll

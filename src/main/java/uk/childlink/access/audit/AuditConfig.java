@@ -5,7 +5,6 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import jakarta.persistence.EntityManagerFactory;
 import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.Patient;
 import org.springframework.context.annotation.Configuration;
 import uk.childlink.access.AccessProperties;
 import uk.childlink.access.authorisation.Children;
@@ -13,7 +12,7 @@ import uk.childlink.access.authorisation.Children;
 /**
  * Registers the audit: reads and failures with the FHIR server, writes with the storage layer (so that writes made
  * on a caller's behalf are audited too). AuditEvents name children by a text token, not a maintained reference
- * ({@code fhir-profiles/access/SearchParameter-auditevent-patient.json}): the trail outlives a deleted record and is
+ * ({@code fhir-profiles/access/SearchParameter-auditevent-child.json}): the trail outlives a deleted record and is
  * not rewritten by a merge.
  */
 @Configuration(proxyBeanMethods = false)
@@ -26,7 +25,7 @@ class AuditConfig {
 			return;
 		}
 		AuditTrail trail = new AuditTrail(daos.getResourceDao(AuditEvent.class));
-		fhirServer.registerInterceptor(new AuditInterceptor(trail, children, daos.getResourceDao(Patient.class)));
+		fhirServer.registerInterceptor(new AuditInterceptor(trail, children, daos));
 		storageInterceptors.registerInterceptor(new AuditWrites(trail, children, entityManagers));
 	}
 }

@@ -4,7 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
@@ -13,13 +13,13 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Parameters;
-import org.hl7.fhir.r4.model.Patient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.childlink.access.Caller;
@@ -39,12 +39,12 @@ final class AuditInterceptor {
 
 	private final AuditTrail trail;
 	private final Children children;
-	private final IFhirResourceDao<Patient> patients;
+	private final DaoRegistry daos;
 
-	AuditInterceptor(AuditTrail trail, Children children, IFhirResourceDao<Patient> patients) {
+	AuditInterceptor(AuditTrail trail, Children children, DaoRegistry daos) {
 		this.trail = trail;
 		this.children = children;
-		this.patients = patients;
+		this.daos = daos;
 	}
 
 	@Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
@@ -52,7 +52,7 @@ final class AuditInterceptor {
 		Caller caller = Caller.of(request).orElse(null);
 		RestOperationTypeEnum op = request.getRestOperationType();
 		if (caller == null || op == null || isWrite(op) || op == RestOperationTypeEnum.METADATA
-				|| "AuditEvent".equals(request.getResourceName()) || AuditWrites.wroteIn(request)) {
+				|| "AuditEvent".equals(request.getResourceName())) {
 			return;
 		}
 		Set<String> seen = new LinkedHashSet<>();
@@ -62,7 +62,8 @@ final class AuditInterceptor {
 				&& op.name().startsWith("EXTENDED_OPERATION")) {
 			seen.add("Patient/" + target.getIdPart()); // Patient/x/$attendance: the answer is about the child
 		}
-		if (seen.isEmpty() && !touchesChildren(request)) {
+		// a batch, transaction or import whose writes were audited with them: what it read back is audited here
+		if (seen.isEmpty() && (AuditWrites.wroteIn(request) || !touchesChildren(request))) {
 			return;
 		}
 		try {
@@ -86,8 +87,9 @@ final class AuditInterceptor {
 		Set<String> named = new LinkedHashSet<>();
 		collect(request.getResource(), named); // a refused write names the children it was about
 		IIdType target = request.getId();
-		if (target != null && "Patient".equals(target.getResourceType()) && target.hasIdPart() && exists(target)) {
-			named.add("Patient/" + target.getIdPart()); // the child's council sees refused attempts too
+		if (target != null && target.hasIdPart() && target.getResourceType() != null
+				&& children.isChildType(target.getResourceType())) {
+			stored(target).ifPresent(resource -> named.addAll(children.of(resource))); // the council sees attempts too
 		}
 		try {
 			trail.write(trail.event(caller, access(request, op), named, exception.getStatusCode(),
@@ -98,12 +100,12 @@ final class AuditInterceptor {
 		return true;
 	}
 
-	private boolean exists(IIdType patient) {
+	private Optional<IBaseResource> stored(IIdType target) {
 		try {
-			patients.read(patient.toUnqualifiedVersionless(), new SystemRequestDetails());
-			return true;
-		} catch (BaseServerResponseException notThere) {
-			return false;
+			return Optional.of(daos.getResourceDao(target.getResourceType())
+					.read(target.toUnqualifiedVersionless(), new SystemRequestDetails()));
+		} catch (BaseServerResponseException | IllegalArgumentException notThere) {
+			return Optional.empty();
 		}
 	}
 

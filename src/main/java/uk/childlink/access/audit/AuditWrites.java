@@ -117,6 +117,17 @@ final class AuditWrites {
 			}
 		}
 
+		// a transaction suspended for another (REQUIRES_NEW) takes its record with it; the other starts its own
+		@Override
+		public void suspend() {
+			TransactionSynchronizationManager.unbindResourceIfPossible(AuditWrites.this);
+		}
+
+		@Override
+		public void resume() {
+			TransactionSynchronizationManager.bindResource(AuditWrites.this, this);
+		}
+
 		@Override
 		public void afterCompletion(int status) {
 			if (TransactionSynchronizationManager.hasResource(AuditWrites.this)) {

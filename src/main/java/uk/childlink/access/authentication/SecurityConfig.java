@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -43,7 +44,7 @@ class SecurityConfig {
 
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http, AccessProperties access, PlatformProperties platform,
-			FhirContext fhir) throws Exception {
+			FhirContext fhir, @Value("${spring.datasource.url:}") String externalDatabase) throws Exception {
 		http.csrf(AbstractHttpConfigurer::disable)
 				.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 				.requestCache(AbstractHttpConfigurer::disable)
@@ -58,7 +59,7 @@ class SecurityConfig {
 		}
 		List<RequestMatcher> open = new ArrayList<>();
 		PUBLIC.forEach(path -> open.add(PathPatternRequestMatcher.withDefaults().matcher(path)));
-		JwtDecoder decoder = decoder(access, platform);
+		JwtDecoder decoder = decoder(access, platform, externalDatabase);
 		http.authorizeHttpRequests(a -> a.requestMatchers(new OrRequestMatcher(open)).permitAll()
 						.anyRequest().authenticated())
 				.oauth2ResourceServer(o -> o.jwt(j -> j.decoder(decoder))
@@ -69,10 +70,18 @@ class SecurityConfig {
 		return http.build();
 	}
 
-	private static JwtDecoder decoder(AccessProperties access, PlatformProperties platform) throws JOSEException {
+	private static JwtDecoder decoder(AccessProperties access, PlatformProperties platform, String externalDatabase)
+			throws JOSEException {
 		NimbusJwtDecoder decoder;
 		String issuer;
-		if (access.devIssuer()) {
+		if (access.usesDevIssuer()) {
+			boolean embedded = externalDatabase == null || externalDatabase.isBlank();
+			if (!(access.devIssuer() == null ? embedded : access.devIssuer())) {
+				throw new IllegalStateException("No identity provider is configured (childlink.access.issuer-uri), and "
+						+ "the development issuer is only trusted with the embedded PostgreSQL: set "
+						+ "CHILDLINK_ACCESS_ISSUERURI to your identity provider (or, for a test bench only, "
+						+ "CHILDLINK_ACCESS_DEVISSUER=true). See docs/access.md");
+			}
 			issuer = AccessProperties.DEV_ISSUER;
 			decoder = NimbusJwtDecoder.withPublicKey(DevIssuer.key(platform.dataDir()).toRSAPublicKey()).build();
 			log.warn("Tokens are checked against the development issuer, whose key is {}: for local use and tests. "

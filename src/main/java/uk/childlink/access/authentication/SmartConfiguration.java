@@ -35,7 +35,7 @@ final class SmartConfiguration {
 
 	Map<String, Object> document() {
 		Map<String, Object> doc = new LinkedHashMap<>();
-		doc.put("issuer", access.devIssuer() ? AccessProperties.DEV_ISSUER : access.issuerUri().toString());
+		doc.put("issuer", access.usesDevIssuer() ? AccessProperties.DEV_ISSUER : access.issuerUri().toString());
 		if (access.jwkSetUri() != null) {
 			doc.put("jwks_uri", access.jwkSetUri().toString());
 		}
@@ -79,7 +79,6 @@ final class SmartConfiguration {
 		public void describe(IBaseConformance generated) {
 			CapabilityStatement cs = (CapabilityStatement) generated;
 			CapabilityStatement.CapabilityStatementRestSecurityComponent security = cs.getRestFirstRep().getSecurity();
-			security.setCors(true);
 			security.addService(new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(
 					"http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")));
 			security.setDescription("OAuth2 bearer tokens (signed JWTs) from " + document().get("issuer")

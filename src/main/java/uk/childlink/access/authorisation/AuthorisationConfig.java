@@ -1,6 +1,7 @@
 package uk.childlink.access.authorisation;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.rest.server.RestfulServer;
@@ -17,8 +18,8 @@ import uk.childlink.access.AccessProperties;
 @Configuration(proxyBeanMethods = false)
 class AuthorisationConfig {
 
-	AuthorisationConfig(RestfulServer fhirServer, AccessProperties access, FhirContext fhir, DaoRegistry daos,
-			MatchUrlService matchUrls, Children children) {
+	AuthorisationConfig(RestfulServer fhirServer, IInterceptorService storageInterceptors, AccessProperties access,
+			FhirContext fhir, DaoRegistry daos, MatchUrlService matchUrls, Children children) {
 		if (access.mode() == AccessProperties.Mode.off) {
 			return;
 		}
@@ -28,9 +29,10 @@ class AuthorisationConfig {
 		relationships.check();
 		Authorship authorship = new Authorship(policy, fhir);
 		authorship.check();
-		fhirServer.registerInterceptor(new RequestGate());
-		fhirServer.registerInterceptor(new ConsentInterceptor(
-				new ReadRules(fhir, children, relationships, authorship, policy.auditReaders().relationships())));
-		fhirServer.registerInterceptor(new WriteRules(fhir, children, relationships, authorship));
+		ReadRules reads = new ReadRules(fhir, children, relationships, authorship, policy.auditReaders().relationships());
+		fhirServer.registerInterceptor(new RequestGate(reads, fhir, daos, matchUrls));
+		fhirServer.registerInterceptor(new ConsentInterceptor(reads));
+		fhirServer.registerInterceptor(new WriteRules(fhir, children, relationships, authorship, reads));
+		storageInterceptors.registerInterceptor(new RelationshipChanges(children, relationships));
 	}
 }

@@ -2,6 +2,7 @@ package uk.childlink.access.authorisation;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -72,7 +73,7 @@ final class Authorship {
 		}
 		if (rule.agency() != null) {
 			for (IBase value : fhir.newTerser().getValues(resource, rule.agency())) {
-				if (value instanceof Coding c && AGENCY.equals(c.getSystem()) && !c.getCode().equals(caller.agency())) {
+				if (value instanceof Coding c && AGENCY.equals(c.getSystem()) && !Objects.equals(c.getCode(), caller.agency())) {
 					return Optional.of("this is a " + c.getCode() + " record, and you act for "
 							+ (caller.agency() == null ? "no agency" : "the " + caller.agency() + " agency")
 							+ ": an agency records its own kind of data only");

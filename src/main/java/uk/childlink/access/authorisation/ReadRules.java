@@ -72,9 +72,20 @@ final class ReadRules implements IConsentService {
 
 	boolean sees(Caller caller, IBaseResource resource) {
 		String type = fhir.getResourceType(resource);
-		if (!caller.scopes().permits(type, 'r') && !caller.scopes().permits(type, 's')) {
-			return false;
+		return (caller.scopes().permits(type, 'r') || caller.scopes().permits(type, 's')) && mayKnow(caller, resource);
+	}
+
+	/** Whether records of this type are a child's data (the Patient, or a type in the Patient compartment). */
+	boolean isChildData(String type) {
+		return children.isChildType(type);
+	}
+
+	/** Whether the resource is one the caller may know exists, whatever their scopes (for a write's answer). */
+	boolean mayKnow(Caller caller, IBaseResource resource) {
+		if (caller.isAdmin()) {
+			return true;
 		}
+		String type = fhir.getResourceType(resource);
 		if (type.equals("AuditEvent")) { // the child's council (and an admin, who is not asked) reads who saw a child
 			List<String> named = children.of(resource);
 			return !named.isEmpty()

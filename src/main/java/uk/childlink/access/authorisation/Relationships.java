@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Identifier;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import uk.childlink.access.Caller;
 
 /**
@@ -28,6 +30,8 @@ import uk.childlink.access.Caller;
  * time alone may be honoured that long after its end.
  */
 final class Relationships {
+
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Relationships.class);
 
 	private final AccessPolicy policy;
 	private final DaoRegistry daos;
@@ -46,7 +50,8 @@ final class Relationships {
 		this.fhir = fhir;
 		this.clock = clock;
 		this.found = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(100_000).build();
-		this.organisations = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(5)).maximumSize(10_000).build();
+		// short-lived: an Organization registered by an import (not through the API, see forgetOrganisations) counts soon
+		this.organisations = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(30)).maximumSize(10_000).build();
 	}
 
 	/** The caller's Organization resource id, found by the identifier in their token; empty if not registered. */
@@ -60,15 +65,22 @@ final class Relationships {
 		if (id == null) {
 			SearchParameterMap search = SearchParameterMap.newSynchronous()
 					.add("identifier", new TokenParam(org.getSystem(), org.getValue()));
-			search.setLoadSynchronousUpTo(1);
+			search.setLoadSynchronousUpTo(2);
 			List<IBaseResource> hits = daos.getResourceDao("Organization").search(search, new SystemRequestDetails())
-					.getResources(0, 1);
-			id = hits.stream().map(r -> r.getIdElement().getIdPart()).findFirst();
-			if (id.isPresent()) { // an organisation registering itself is seen as soon as it is there
-				organisations.put(key, id);
+					.getResources(0, 2);
+			// two Organizations with the caller's identifier: which one the caller acts for is unknown, so neither
+			id = hits.size() == 1 ? Optional.of(hits.get(0).getIdElement().getIdPart()) : Optional.empty();
+			if (hits.size() > 1) {
+				log.warn("Two Organizations have the identifier {}: its callers have no relationships until one goes", key);
 			}
+			organisations.put(key, id);
 		}
 		return id;
+	}
+
+	/** Forgets which Organization each caller's identifier names, once an Organization is written. */
+	void forgetOrganisations() {
+		organisations.invalidateAll();
 	}
 
 	/** The first of the policy's relationships that holds between the caller's organisation and the child. */
@@ -94,9 +106,20 @@ final class Relationships {
 		return answer;
 	}
 
-	/** Forgets "no relationship" answers for a child once its records change (a first record starts one). */
+	/**
+	 * Forgets the answers for a child whose records change (a first record starts a relationship), now and again when
+	 * the change commits: a read during the write (HAPI resolving its references) may have asked meanwhile.
+	 */
 	void forget(String child) {
 		found.invalidate(child);
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCompletion(int status) {
+					found.invalidate(child);
+				}
+			});
+		}
 	}
 
 	private Optional<String> evaluate(String orgId, String child, Collection<String> names) {

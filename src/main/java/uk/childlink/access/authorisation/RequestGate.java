@@ -5,7 +5,20 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.Constants;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
+import org.hl7.fhir.r4.model.Bundle;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationConstants;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import java.util.Map;
@@ -19,6 +32,18 @@ import uk.childlink.access.Caller;
  */
 @Interceptor(order = AuthorizationConstants.ORDER_CONSENT_INTERCEPTOR - 10)
 final class RequestGate {
+
+	private final ReadRules reads;
+	private final FhirContext fhir;
+	private final DaoRegistry daos;
+	private final MatchUrlService matchUrls;
+
+	RequestGate(ReadRules reads, FhirContext fhir, DaoRegistry daos, MatchUrlService matchUrls) {
+		this.reads = reads;
+		this.fhir = fhir;
+		this.daos = daos;
+		this.matchUrls = matchUrls;
+	}
 
 	/** What each operation needs: type + interactions, or "admin". Operations not listed need an admin. */
 	static final Map<String, String[]> OPERATIONS = Map.ofEntries(
@@ -51,25 +76,172 @@ final class RequestGate {
 			if (caller.scopes().systemOnly()) {
 				throw new ForbiddenOperationException("Only a person breaks the glass, not an integration client");
 			}
+			if (!isOneChild(request, operation)) {
+				throw new ForbiddenOperationException("Breaking the glass opens one child's record: GET Patient/{id}, "
+						+ "Patient/{id}/$everything or Patient/{id}/$attendance, not a search across children");
+			}
 		}
 		if ("AuditEvent".equals(type) && !isRead(operation)) {
 			throw new ForbiddenOperationException("The audit trail is written by the server only: it cannot be created, "
 					+ "changed or deleted through the API");
 		}
 		switch (operation) {
-			case READ, VREAD, HISTORY_INSTANCE, META -> need(caller, type, 'r', operation);
-			case SEARCH_TYPE, HISTORY_TYPE -> need(caller, type, 's', operation);
-			case CREATE -> need(caller, type, 'c', operation);
-			case UPDATE, PATCH, META_ADD, META_DELETE -> need(caller, type, 'u', operation);
-			case DELETE -> need(caller, type, 'd', operation);
-			case EXTENDED_OPERATION_SERVER, EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_INSTANCE ->
-					operation(caller, request.getOperation());
+			case READ, VREAD, HISTORY_INSTANCE -> need(caller, type, 'r');
+			case META -> {
+				need(caller, type, 'r');
+				instance(caller, request);
+			}
+			case VALIDATE -> instance(caller, request);
+			case SEARCH_TYPE, HISTORY_TYPE -> need(caller, type, 's');
+			case CREATE -> {
+				need(caller, type, 'c');
+				if (!caller.isAdmin()) {
+					conditionalCreate(caller, request, type);
+				}
+			}
+			case UPDATE, PATCH -> need(caller, type, 'u');
+			case META_ADD, META_DELETE -> {
+				need(caller, type, 'u');
+				instance(caller, request);
+			}
+			case DELETE -> need(caller, type, 'd');
+			case EXTENDED_OPERATION_SERVER, EXTENDED_OPERATION_TYPE -> operation(caller, request.getOperation());
+			case EXTENDED_OPERATION_INSTANCE -> {
+				operation(caller, request.getOperation());
+				instance(caller, request);
+			}
 			case GRAPHQL_REQUEST -> throw new ForbiddenOperationException("GraphQL is not offered with access control");
 			default -> {} // system search/history, pages, transactions, batches: checked resource by resource
 		}
 		if (caller.isAdmin()) {
 			ConsentInterceptor.skipAllConsentForRequest(request); // an admin sees everything (and is audited)
+		} else {
+			reverseChains(caller, request);
 		}
+	}
+
+	/**
+	 * {@code _has:Observation:subject:code=...} selects children by records the caller may not be allowed to see: it
+	 * needs the search scope on that type, and is not for an integration client (who sees only its own records).
+	 */
+	private void reverseChains(Caller caller, RequestDetails request) {
+		for (String name : request.getParameters().keySet()) {
+			if (!name.startsWith("_has:")) {
+				continue;
+			}
+			if (caller.scopes().systemOnly()) {
+				throw new ForbiddenOperationException("_has is not offered to an integration client: it would select "
+						+ "children by records other organisations made");
+			}
+			String[] parts = name.split(":");
+			String target = parts.length > 1 ? parts[1] : "?";
+			need(caller, target, 's');
+			String searched = request.getResourceName();
+			if (searched == null || !reads.isChildData(searched) && reads.isChildData(target)) {
+				throw new ForbiddenOperationException("_has from " + (searched == null ? "a system search" : searched)
+						+ " into " + target + " would tell which children's records exist: search " + target
+						+ " itself, whose results are checked one by one");
+			}
+		}
+	}
+
+	/**
+	 * The read entries of a batch or transaction (its writes are checked one by one as they are stored): each needs
+	 * the scope of a request of its own, and an operation there what it needs alone.
+	 */
+	@Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
+	public void entries(IBaseBundle bundle, RequestDetails request) {
+		Caller caller = Caller.of(request).orElse(null);
+		if (caller == null || caller.isAdmin() || !(bundle instanceof Bundle b)) {
+			return;
+		}
+		for (Bundle.BundleEntryComponent entry : b.getEntry()) {
+			if (entry.getRequest().getMethod() != Bundle.HTTPVerb.GET && entry.getRequest().getMethod() != Bundle.HTTPVerb.HEAD) {
+				continue;
+			}
+			String url = entry.getRequest().getUrl() == null ? "" : entry.getRequest().getUrl();
+			String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+			String[] parts = path.replaceFirst("^/", "").split("/");
+			String type = parts[0].startsWith("$") || parts[0].isEmpty() || parts[0].startsWith("_") ? null : parts[0];
+			String op = java.util.Arrays.stream(parts).filter(p -> p.startsWith("$")).findFirst().orElse(null);
+			if (op != null) {
+				operation(caller, op);
+			} else if (type != null) {
+				need(caller, type, parts.length > 1 && !parts[1].startsWith("_") ? 'r' : 's');
+			}
+			if (url.contains("_has:")) {
+				throw new ForbiddenOperationException("_has is not offered inside a batch or transaction");
+			}
+		}
+	}
+
+	/**
+	 * An operation on one resource ({@code $meta}, {@code $validate}, {@code $everything}...) first reads it as the
+	 * caller would: one they may not see is not known to them (404), whatever the operation would have said of it.
+	 */
+	private void instance(Caller caller, RequestDetails request) {
+		if (caller.isAdmin()) {
+			return;
+		}
+		String[] mode = request.getParameters().get("mode");
+		if (mode != null && java.util.Arrays.asList(mode).contains("delete")) { // $validate?mode=delete
+			throw new ForbiddenOperationException("$validate?mode=delete is for an admin only");
+		}
+		String type = request.getResourceName();
+		if (type != null && request.getId() != null && request.getId().hasIdPart()
+				&& (reads.isChildData(type) || type.equals("AuditEvent"))) {
+			IIdType id = request.getId().toUnqualifiedVersionless();
+			// read as the server (HAPI's consent interceptor leaves $meta alone), then judged as a read of it would be
+			IBaseResource stored = daos.getResourceDao(type).read(id, new SystemRequestDetails());
+			if (!reads.sees(caller, stored)) {
+				throw new ResourceNotFoundException(id.getValue() + " is not known");
+			}
+		}
+	}
+
+	private static boolean isOneChild(RequestDetails request, RestOperationTypeEnum operation) {
+		boolean patient = "Patient".equals(request.getResourceName()) && request.getId() != null
+				&& request.getId().hasIdPart();
+		return patient && switch (operation) {
+			case READ, VREAD, HISTORY_INSTANCE -> true;
+			case EXTENDED_OPERATION_INSTANCE -> "$everything".equals(request.getOperation())
+					|| "$attendance".equals(request.getOperation());
+			default -> false;
+		};
+	}
+
+	/**
+	 * A conditional create ({@code If-None-Exist}) that matches a record the caller may not see would answer with its
+	 * id: refused instead, without it (the match is looked up as the server would, before HAPI does).
+	 */
+	private void conditionalCreate(Caller caller, RequestDetails request, String type) {
+		String match = request.getHeader(Constants.HEADER_IF_NONE_EXIST);
+		if (match == null || match.isBlank() || type == null) {
+			return;
+		}
+		String url = type + "?" + (match.contains("?") ? match.substring(match.indexOf('?') + 1) : match);
+		SearchParameterMap search = matchUrls.translateMatchUrl(url, fhir.getResourceDefinition(type));
+		search.setLoadSynchronousUpTo(2);
+		for (IBaseResource found : daos.getResourceDao(type).search(search, new SystemRequestDetails()).getResources(0, 2)) {
+			if (!reads.mayKnow(caller, found)) {
+				throw new ResourceVersionConflictException("A record matching If-None-Exist already exists, and it is "
+						+ "not one your organisation may see; nothing was created");
+			}
+		}
+	}
+
+	/**
+	 * Every "not found" a caller hears reads the same, whether the record is missing or hidden from them (HAPI's
+	 * messages differ by path).
+	 */
+	@Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
+	public BaseServerResponseException sameNotFound(RequestDetails request, Throwable exception) {
+		if (exception instanceof ResourceNotFoundException && Caller.of(request).filter(c -> !c.isAdmin()).isPresent()) {
+			String what = request.getId() != null && request.getId().hasIdPart()
+					? request.getId().toUnqualifiedVersionless().getValue() : "The resource";
+			return new ResourceNotFoundException(what + " is not known");
+		}
+		return null;
 	}
 
 	private static boolean isRead(RestOperationTypeEnum operation) {
@@ -102,7 +274,7 @@ final class RequestGate {
 		}
 	}
 
-	static void need(Caller caller, String type, char interaction, Object what) {
+	static void need(Caller caller, String type, char interaction) {
 		if (type != null && !caller.scopes().permits(type, interaction)) {
 			throw new ForbiddenOperationException("Your token's scopes do not allow " + verb(interaction) + " of " + type
 					+ " (it needs user/" + type + "." + interaction + " or system/" + type + "." + interaction

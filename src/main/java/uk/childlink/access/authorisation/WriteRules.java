@@ -6,6 +6,7 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -14,10 +15,11 @@ import uk.childlink.access.Caller;
 
 /**
  * Each resource a client writes (alone, in a transaction, or by a conditional write), checked before it is stored:
- * the scopes allow it, a child's record is in the caller's own name (organisation and agency, per the policy's
- * authorship rules) before and after the change, a child's demographics are changed only by an organisation related
- * to the child, an organisation registers or changes only itself, and anything else is for an admin. A refusal
- * (403) rolls back the whole request. The importers' own writes are checked as a whole by their operations.
+ * the scopes allow it; a stored record the caller may not see is not known to them (404, as for a read); a child's
+ * record is in the caller's own name (organisation and agency, per the policy's authorship rules) before and after
+ * the change, so a child's demographics are changed only by an organisation related to the child; an organisation
+ * registers or changes only itself; anything else is for an admin. A refusal (403) rolls back the whole request. The
+ * importers' own writes are checked as a whole by their operations.
  */
 @Interceptor
 final class WriteRules {
@@ -26,12 +28,15 @@ final class WriteRules {
 	private final Children children;
 	private final Relationships relationships;
 	private final Authorship authorship;
+	private final ReadRules reads;
 
-	WriteRules(FhirContext fhir, Children children, Relationships relationships, Authorship authorship) {
+	WriteRules(FhirContext fhir, Children children, Relationships relationships, Authorship authorship,
+			ReadRules reads) {
 		this.fhir = fhir;
 		this.children = children;
 		this.relationships = relationships;
 		this.authorship = authorship;
+		this.reads = reads;
 	}
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
@@ -56,14 +61,14 @@ final class WriteRules {
 			throw new ForbiddenOperationException("The audit trail is written by the server only: it cannot be "
 					+ "created, changed or deleted through the API");
 		}
-		RequestGate.need(caller, type, interaction, null);
-		for (IBaseResource version : new IBaseResource[] {before, after}) {
-			if (version != null) {
-				children.of(version).forEach(relationships::forget); // a write may start or move a relationship
-			}
-		}
+		RequestGate.need(caller, type, interaction);
 		if (caller.isAdmin()) {
 			return;
+		}
+		if (before != null && !reads.mayKnow(caller, before)) {
+			// a record the caller may not see does not exist for them, whether they read it or write it
+			throw new ResourceNotFoundException("Resource " + before.getIdElement().toUnqualifiedVersionless().getValue()
+					+ " is not known");
 		}
 		String refusal = refusal(caller, interaction, type, before, after);
 		if (refusal != null) {
@@ -76,13 +81,9 @@ final class WriteRules {
 			if (interaction == 'c') {
 				return null;
 			}
-			if (interaction == 'd') {
-				return "A child's record is deleted by an admin only (to join two records, ask for Patient/$merge)";
-			}
-			String child = children.of(before).get(0);
-			return relationships.between(caller, child).isPresent() ? null
-					: "Your organisation (" + caller.organisationText() + ") has no recorded relationship with this "
-							+ "child, so it cannot change the child's details";
+			return interaction == 'd'
+					? "A child's record is deleted by an admin only (to join two records, ask for Patient/$merge)"
+					: null; // changed by an organisation that may see it (checked above): one related to the child
 		}
 		if (children.isChildType(type)) {
 			Optional<String> orgId = relationships.organisationId(caller);
@@ -100,7 +101,7 @@ final class WriteRules {
 		if (type.equals("Organization") && interaction != 'd') {
 			for (IBaseResource version : new IBaseResource[] {before, after}) {
 				if (version != null && !isCallers((Organization) version, caller)) {
-					return "An organisation registers and changes its own Organization only (one with the identifier "
+					return "An organisation registers and changes its own Organization only (whose identifiers are all "
 							+ caller.organisationText() + "); others are registered by an admin";
 				}
 			}
@@ -111,7 +112,8 @@ final class WriteRules {
 
 	private static boolean isCallers(Organization org, Caller caller) {
 		List<org.hl7.fhir.r4.model.Identifier> ids = org.getIdentifier();
-		return ids.stream().anyMatch(id -> id.getSystem() != null && id.getValue() != null
+		// every identifier: an organisation may not take on another's (its staff would then act for this one)
+		return !ids.isEmpty() && ids.stream().allMatch(id -> id.getSystem() != null && id.getValue() != null
 				&& caller.actsFor(id.getSystem(), id.getValue()));
 	}
 }

@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -21,6 +22,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import uk.childlink.access.Caller;
 import uk.childlink.schools.UploadLimit;
 
 /**
@@ -59,7 +61,7 @@ public final class CtfImportOperation {
 		} catch (IOException e) {
 			throw new InvalidRequestException("$import-ctf: the upload could not be read: " + e.getMessage());
 		}
-		Parameters report = report(start, outcomes);
+		Parameters report = report(start, outcomes, Caller.of(requestDetails).filter(c -> !c.isAdmin()).isPresent());
 		log.info("$import-ctf: {} pupils in {} ms: {}", outcomes.size(), (System.nanoTime() - started) / 1_000_000,
 				report.getParameter().stream().filter(p -> p.getValue() instanceof IntegerType)
 						.map(p -> p.getName() + " " + p.getValue().primitiveValue()).toList());
@@ -70,7 +72,14 @@ public final class CtfImportOperation {
 		return line > 0 ? " (line " + line + ")" : "";
 	}
 
+	/** Another child's record named in a message: a school learns of it only that it exists (ids for an admin). */
+	private static final Pattern OTHER_RECORD = Pattern.compile("Patient/[A-Za-z0-9\\-.]{1,64}");
+
 	static Parameters report(CtfImport.Start start, List<CtfImport.PupilOutcome> outcomes) {
+		return report(start, outcomes, false);
+	}
+
+	static Parameters report(CtfImport.Start start, List<CtfImport.PupilOutcome> outcomes, boolean redact) {
 		Map<CtfImport.Status, Integer> totals = new EnumMap<>(CtfImport.Status.class);
 		for (CtfImport.Status status : CtfImport.Status.values()) {
 			totals.put(status, 0);
@@ -90,7 +99,10 @@ public final class CtfImportOperation {
 				pupil.addPart().setName("child").setValue(new Reference("Patient/" + outcome.patientId()));
 			}
 			for (String message : outcome.messages()) {
-				pupil.addPart().setName("message").setValue(new StringType(message));
+				pupil.addPart().setName("message").setValue(new StringType(redact
+						? OTHER_RECORD.matcher(message).replaceAll(m -> m.group().equals("Patient/" + outcome.patientId())
+								? m.group() : "another child's record")
+						: message));
 			}
 		}
 		return out;

@@ -41,7 +41,8 @@ class ExternalDatabaseIT {
 			Map<String, String> env = Map.of(
 					"SPRING_DATASOURCE_URL", url,
 					"SPRING_DATASOURCE_USERNAME", "childlink",
-					"SPRING_DATASOURCE_PASSWORD", "not-a-real-secret");
+					"SPRING_DATASOURCE_PASSWORD", "not-a-real-secret",
+					"CHILDLINK_ACCESS_DEVISSUER", "true"); // a test bench: the tests' key, not an identity provider
 
 			String nhs = Fixtures.nextNhsNumber();
 			try (ServerProcess server = ServerProcess.start(dataDir, env)) {
