@@ -204,7 +204,6 @@ class AuthorisationIT extends IntegrationTest {
 		RawHttp yot = http(world.yotToken());
 		// an operation on a record reads it as the caller would first
 		assertThat(yot.get("/fhir/" + world.adaCpPlan + "/$meta").status()).isEqualTo(404);
-		assertThat(yot.get("/fhir/" + world.ada + "/$validate").status()).isEqualTo(404);
 		assertRefused(yot.get("/fhir/" + world.ada + "/$validate?mode=delete"), 403, "admin");
 		// "not known" reads the same for a hidden record and a missing one
 		String hidden = outcome(yot.get("/fhir/" + world.adaCpPlan));
@@ -219,10 +218,25 @@ class AuthorisationIT extends IntegrationTest {
 		batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(world.ada);
 		assertRefused(http(searchOnly).send("POST", "/fhir", Map.of("Content-Type", "application/fhir+json"),
 				FHIR.newJsonParser().encodeResourceToString(batch)), 403, "read of Patient");
-		Bundle counts = new Bundle().setType(Bundle.BundleType.BATCH);
-		counts.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("$get-resource-counts");
-		assertRefused(yot.send("POST", "/fhir", Map.of("Content-Type", "application/fhir+json"),
-				FHIR.newJsonParser().encodeResourceToString(counts)), 403, "admin");
+		for (String url : List.of("$get-resource-counts", "%24get-resource-counts")) {
+			Bundle counts = new Bundle().setType(Bundle.BundleType.BATCH);
+			counts.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(url);
+			assertRefused(yot.send("POST", "/fhir", Map.of("Content-Type", "application/fhir+json"),
+					FHIR.newJsonParser().encodeResourceToString(counts)), 403, "admin");
+		}
+		for (String url : List.of("Observation?subject=" + world.ada + "&_summary=count",
+				"Patient?_has%3AObservation%3Asubject%3Aperformer=" + world.council)) {
+			Bundle sneaky = new Bundle().setType(Bundle.BundleType.BATCH);
+			sneaky.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(url);
+			assertRefused(yot.send("POST", "/fhir", Map.of("Content-Type", "application/fhir+json"),
+					FHIR.newJsonParser().encodeResourceToString(sneaky)), 403, "inside a batch");
+		}
+		Bundle meta = new Bundle().setType(Bundle.BundleType.BATCH);
+		meta.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(world.adaCpPlan + "/$meta");
+		RawHttp.Response metaAnswer = yot.send("POST", "/fhir", Map.of("Content-Type", "application/fhir+json"),
+				FHIR.newJsonParser().encodeResourceToString(meta));
+		assertThat(metaAnswer.status()).isEqualTo(404);
+		assertThat(metaAnswer.body()).doesNotContain("cp-plan", "social-care");
 		// an organisation may not take on another's identifier
 		Organization school = client().read().resource(Organization.class).withId(world.schoolA).execute();
 		school.addIdentifier().setSystem(uk.childlink.support.Tokens.LA).setValue(world.laNumber);

@@ -44,6 +44,28 @@ class SchoolImportAccessIT extends IntegrationTest {
 	}
 
 	@Test
+	void aSchoolsReportNamesNoOtherChildsRecord() {
+		String urn = Pupils.school(client());
+		String surname = "Quill" + System.nanoTime() % 100000;
+		String theirUpn = TestIdentifiers.nextPermanentUpn();
+		Patient other = new Patient();
+		other.addIdentifier().setSystem(UPN).setValue(theirUpn)
+				.addExtension("https://fhir.childlink.uk/StructureDefinition/upn-status",
+						new org.hl7.fhir.r4.model.CodeType("permanent"));
+		other.addName().setFamily(surname).addGiven("Test");
+		other.setGender(org.hl7.fhir.r4.model.Enumerations.AdministrativeGender.MALE);
+		other.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("2015-05-05"));
+		String otherId = client().create().resource(other).execute().getId().getIdPart();
+		String xml = CtfHostileInputIT.header(urn, "24.0") + CtfHostileInputIT.pupil(TestIdentifiers.nextPermanentUpn(),
+				surname) + CtfHostileInputIT.END;
+		String asSchool = FHIR.newJsonParser().encodeResourceToString(CtfImportIT.postCtf(http(mis(urn)), xml));
+		assertThat(asSchool).contains("another child's record", "another permanent UPN")
+				.doesNotContain("Patient/" + otherId, theirUpn);
+		String asAdmin = FHIR.newJsonParser().encodeResourceToString(CtfImportIT.postCtf(http(), xml));
+		assertThat(asAdmin).contains("Patient/" + otherId, theirUpn);
+	}
+
+	@Test
 	void aSchoolCannotImportAnotherSchoolsCtf() {
 		String mine = Pupils.school(client());
 		String theirs = Pupils.school(client());

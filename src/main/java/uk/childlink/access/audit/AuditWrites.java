@@ -93,6 +93,7 @@ final class AuditWrites {
 		final RequestDetails request;
 		final EnumSet<AuditEventAction> actions = EnumSet.noneOf(AuditEventAction.class);
 		final Set<String> children = new LinkedHashSet<>();
+		boolean suspended;
 
 		Pending(Caller caller, RequestDetails request) {
 			this.caller = caller;
@@ -120,12 +121,15 @@ final class AuditWrites {
 		// a transaction suspended for another (REQUIRES_NEW) takes its record with it; the other starts its own
 		@Override
 		public void suspend() {
-			TransactionSynchronizationManager.unbindResourceIfPossible(AuditWrites.this);
+			suspended = TransactionSynchronizationManager.unbindResourceIfPossible(AuditWrites.this) == this;
 		}
 
 		@Override
 		public void resume() {
-			TransactionSynchronizationManager.bindResource(AuditWrites.this, this);
+			if (suspended && !TransactionSynchronizationManager.hasResource(AuditWrites.this)) {
+				TransactionSynchronizationManager.bindResource(AuditWrites.this, this);
+			}
+			suspended = false;
 		}
 
 		@Override

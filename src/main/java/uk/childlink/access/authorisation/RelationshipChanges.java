@@ -38,6 +38,9 @@ final class RelationshipChanges {
 	}
 
 	private void changed(IBaseResource resource) {
+		if ("AuditEvent".equals(resource.fhirType())) {
+			return; // the trail of a read names the child, and changes no relationship
+		}
 		if ("Organization".equals(resource.fhirType())) {
 			relationships.forgetOrganisations();
 		} else {

@@ -12,7 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +52,7 @@ final class Relationships {
 		this.fhir = fhir;
 		this.clock = clock;
 		this.found = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(100_000).build();
-		// short-lived: an Organization registered by an import (not through the API, see forgetOrganisations) counts soon
+		// short-lived as well as forgotten on every Organization write (RelationshipChanges)
 		this.organisations = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(30)).maximumSize(10_000).build();
 	}
 
@@ -78,10 +80,6 @@ final class Relationships {
 		return id;
 	}
 
-	/** Forgets which Organization each caller's identifier names, once an Organization is written. */
-	void forgetOrganisations() {
-		organisations.invalidateAll();
-	}
 
 	/** The first of the policy's relationships that holds between the caller's organisation and the child. */
 	Optional<String> between(Caller caller, String child) {
@@ -108,18 +106,56 @@ final class Relationships {
 
 	/**
 	 * Forgets the answers for a child whose records change (a first record starts a relationship), now and again when
-	 * the change commits: a read during the write (HAPI resolving its references) may have asked meanwhile.
+	 * the change's transaction ends: a read during the write (HAPI resolving its references) may have asked meanwhile.
 	 */
 	void forget(String child) {
 		found.invalidate(child);
-		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+		afterTransaction().add(child);
+	}
+
+	/** Forgets which Organization each caller's identifier names (now, and when the change's transaction ends). */
+	void forgetOrganisations() {
+		organisations.invalidateAll();
+		afterTransaction().add(ORGANISATIONS);
+	}
+
+	private static final String ORGANISATIONS = "organisations";
+
+	/** What to forget again when the current transaction ends: one synchronization per transaction, however large. */
+	@SuppressWarnings("unchecked")
+	private Set<String> afterTransaction() {
+		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+			return new HashSet<>(); // no transaction: forgotten now is enough
+		}
+		Set<String> pending = (Set<String>) TransactionSynchronizationManager.getResource(this);
+		if (pending == null) {
+			Set<String> fresh = new HashSet<>();
+			TransactionSynchronizationManager.bindResource(this, fresh);
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
+				public void suspend() {
+					TransactionSynchronizationManager.unbindResourceIfPossible(Relationships.this);
+				}
+
+				@Override
+				public void resume() {
+					if (!TransactionSynchronizationManager.hasResource(Relationships.this)) {
+						TransactionSynchronizationManager.bindResource(Relationships.this, fresh);
+					}
+				}
+
+				@Override
 				public void afterCompletion(int status) {
-					found.invalidate(child);
+					TransactionSynchronizationManager.unbindResourceIfPossible(Relationships.this);
+					if (fresh.remove(ORGANISATIONS)) {
+						organisations.invalidateAll();
+					}
+					found.invalidateAll(fresh);
 				}
 			});
+			pending = fresh;
 		}
+		return pending;
 	}
 
 	private Optional<String> evaluate(String orgId, String child, Collection<String> names) {

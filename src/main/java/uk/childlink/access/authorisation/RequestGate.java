@@ -15,7 +15,10 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.util.UrlUtil;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.r4.model.Bundle;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
@@ -159,18 +162,27 @@ final class RequestGate {
 			if (entry.getRequest().getMethod() != Bundle.HTTPVerb.GET && entry.getRequest().getMethod() != Bundle.HTTPVerb.HEAD) {
 				continue;
 			}
-			String url = entry.getRequest().getUrl() == null ? "" : entry.getRequest().getUrl();
+			// as HAPI will read it: percent-decoded
+			String url = UrlUtil.unescape(entry.getRequest().getUrl() == null ? "" : entry.getRequest().getUrl());
 			String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+			String query = url.contains("?") ? url.substring(url.indexOf('?') + 1) : "";
 			String[] parts = path.replaceFirst("^/", "").split("/");
 			String type = parts[0].startsWith("$") || parts[0].isEmpty() || parts[0].startsWith("_") ? null : parts[0];
 			String op = java.util.Arrays.stream(parts).filter(p -> p.startsWith("$")).findFirst().orElse(null);
 			if (op != null) {
 				operation(caller, op);
+				if (type != null && parts.length > 2 && !parts[1].startsWith("$")) {
+					if (op.equals("$validate")) {
+						throw new ForbiddenOperationException("$validate of a stored record is for an admin only");
+					}
+					visible(caller, type, new IdType(type, parts[1]));
+				}
 			} else if (type != null) {
 				need(caller, type, parts.length > 1 && !parts[1].startsWith("_") ? 'r' : 's');
 			}
-			if (url.contains("_has:")) {
-				throw new ForbiddenOperationException("_has is not offered inside a batch or transaction");
+			if (query.contains("_has:") || query.contains("_summary=count") || query.contains("_total=accurate")) {
+				throw new ForbiddenOperationException("_has, _summary=count and _total=accurate are not offered inside "
+						+ "a batch or transaction");
 			}
 		}
 	}
@@ -183,19 +195,28 @@ final class RequestGate {
 		if (caller.isAdmin()) {
 			return;
 		}
-		String[] mode = request.getParameters().get("mode");
-		if (mode != null && java.util.Arrays.asList(mode).contains("delete")) { // $validate?mode=delete
-			throw new ForbiddenOperationException("$validate?mode=delete is for an admin only");
-		}
 		String type = request.getResourceName();
-		if (type != null && request.getId() != null && request.getId().hasIdPart()
-				&& (reads.isChildData(type) || type.equals("AuditEvent"))) {
-			IIdType id = request.getId().toUnqualifiedVersionless();
-			// read as the server (HAPI's consent interceptor leaves $meta alone), then judged as a read of it would be
-			IBaseResource stored = daos.getResourceDao(type).read(id, new SystemRequestDetails());
-			if (!reads.sees(caller, stored)) {
-				throw new ResourceNotFoundException(id.getValue() + " is not known");
-			}
+		if (type == null || request.getId() == null || !request.getId().hasIdPart()) {
+			return;
+		}
+		if ("$validate".equals(request.getOperation()) || request.getRestOperationType() == RestOperationTypeEnum.VALIDATE) {
+			// $validate of a stored record (mode=delete says what refers to it): for an admin
+			throw new ForbiddenOperationException("$validate of a stored record is for an admin only; to check a "
+					+ "resource, POST it to " + type + "/$validate");
+		}
+		visible(caller, type, request.getId());
+	}
+
+	/** A stored child record (or AuditEvent) the caller may not see is not known to them, whatever they ask of it. */
+	private void visible(Caller caller, String type, IIdType target) {
+		if (!reads.isChildData(type) && !type.equals("AuditEvent")) {
+			return;
+		}
+		IIdType id = target.toUnqualifiedVersionless();
+		// read as the server (HAPI's consent interceptor leaves $meta alone), then judged as a read of it would be
+		IBaseResource stored = daos.getResourceDao(type).read(id, new SystemRequestDetails());
+		if (!reads.sees(caller, stored)) {
+			throw new ResourceNotFoundException(id.getValue() + " is not known");
 		}
 	}
 
@@ -219,7 +240,11 @@ final class RequestGate {
 		if (match == null || match.isBlank() || type == null) {
 			return;
 		}
-		String url = type + "?" + (match.contains("?") ? match.substring(match.indexOf('?') + 1) : match);
+		String params = match.contains("?") ? match.substring(match.indexOf('?') + 1) : match;
+		if (params.isBlank()) {
+			return; // HAPI refuses an empty match
+		}
+		String url = type + "?" + params;
 		SearchParameterMap search = matchUrls.translateMatchUrl(url, fhir.getResourceDefinition(type));
 		search.setLoadSynchronousUpTo(2);
 		for (IBaseResource found : daos.getResourceDao(type).search(search, new SystemRequestDetails()).getResources(0, 2)) {
@@ -236,7 +261,9 @@ final class RequestGate {
 	 */
 	@Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
 	public BaseServerResponseException sameNotFound(RequestDetails request, Throwable exception) {
-		if (exception instanceof ResourceNotFoundException && Caller.of(request).filter(c -> !c.isAdmin()).isPresent()) {
+		// 410 Gone too: that a record was deleted is itself something only those who could see it should hear
+		if ((exception instanceof ResourceNotFoundException || exception instanceof ResourceGoneException)
+				&& Caller.of(request).filter(c -> !c.isAdmin()).isPresent()) {
 			String what = request.getId() != null && request.getId().hasIdPart()
 					? request.getId().toUnqualifiedVersionless().getValue() : "The resource";
 			return new ResourceNotFoundException(what + " is not known");

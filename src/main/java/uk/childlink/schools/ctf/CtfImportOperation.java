@@ -73,7 +73,9 @@ public final class CtfImportOperation {
 	}
 
 	/** Another child's record named in a message: a school learns of it only that it exists (ids for an admin). */
-	private static final Pattern OTHER_RECORD = Pattern.compile("Patient/[A-Za-z0-9\\-.]{1,64}");
+	private static final Pattern OTHER_RECORD = Pattern.compile("Patient/[A-Za-z0-9\\-]{1,64}");
+	/** Another child's UPN named in a message (a UPN is 13 characters, in a message only after "permanent UPN "). */
+	private static final Pattern OTHER_UPN = Pattern.compile("permanent UPN [A-Z0-9]{13}");
 
 	static Parameters report(CtfImport.Start start, List<CtfImport.PupilOutcome> outcomes) {
 		return report(start, outcomes, false);
@@ -100,8 +102,9 @@ public final class CtfImportOperation {
 			}
 			for (String message : outcome.messages()) {
 				pupil.addPart().setName("message").setValue(new StringType(redact
-						? OTHER_RECORD.matcher(message).replaceAll(m -> m.group().equals("Patient/" + outcome.patientId())
-								? m.group() : "another child's record")
+						? OTHER_UPN.matcher(OTHER_RECORD.matcher(message).replaceAll(m ->
+								m.group().equals("Patient/" + outcome.patientId()) ? m.group() : "another child's record"))
+								.replaceAll("another permanent UPN")
 						: message));
 			}
 		}
