@@ -328,6 +328,40 @@ class AuthorisationIT extends IntegrationTest {
 	}
 
 	@Test
+	void theLinksThatMakeRelationshipsAreMovedOnlyByThoseTheyName() {
+		IGenericClient admin = client();
+		String otherLa = Records.nextLaNumber();
+		String otherCouncil = create(admin, Records.localAuthority(otherLa));
+		Patient kit = Fixtures.child(Fixtures.nextNhsNumber(), "Links", "Kit", "2017-02-02");
+		kit.setManagingOrganization(new Reference(world.council)).addGeneralPractitioner(new Reference(world.gp));
+		String id = create(admin, kit);
+		RawHttp gp = http(world.gpToken());
+		// the GP may change the child's details, but not name itself her council, nor add another practice
+		Patient stored = admin.read().resource(Patient.class).withId(id).execute();
+		stored.getNameFirstRep().addGiven("Kat");
+		assertThat(put(gp, id, stored).status()).isEqualTo(200);
+		stored = admin.read().resource(Patient.class).withId(id).execute();
+		stored.setManagingOrganization(new Reference(world.gp));
+		assertRefused(put(gp, id, stored), 403, "responsible authority");
+		stored = admin.read().resource(Patient.class).withId(id).execute();
+		stored.addGeneralPractitioner(new Reference(world.hospital));
+		assertRefused(put(gp, id, stored), 403, "generalPractitioner");
+		// her council hands her over to another, which then reads her record; the first no longer does
+		stored = admin.read().resource(Patient.class).withId(id).execute();
+		stored.setManagingOrganization(new Reference(otherCouncil));
+		assertThat(put(http(world.councilToken()), id, stored).status()).isEqualTo(200);
+		String other = uk.childlink.support.Tokens.token().organisation(uk.childlink.support.Tokens.LA, otherLa)
+				.agency("social-care").scope("user/*.rs").sign();
+		assertThat(http(other).get("/fhir/" + id).status()).isEqualTo(200);
+		assertThat(http(world.councilToken()).get("/fhir/" + id).status()).isEqualTo(404);
+	}
+
+	private static RawHttp.Response put(RawHttp http, String id, Patient patient) {
+		return http.send("PUT", "/fhir/" + id, Map.of("Content-Type", "application/fhir+json"),
+				FHIR.newJsonParser().encodeResourceToString(patient));
+	}
+
+	@Test
 	void breakingTheGlassReadsOutsideARelationshipAndOnlyThen() {
 		RawHttp clinician = http(world.clinicianToken());
 		assertThat(clinician.get("/fhir/" + world.ada).status()).isEqualTo(404);

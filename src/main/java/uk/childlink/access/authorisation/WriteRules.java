@@ -7,10 +7,15 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import uk.childlink.access.Caller;
 
 /**
@@ -81,9 +86,12 @@ final class WriteRules {
 			if (interaction == 'c') {
 				return null;
 			}
-			return interaction == 'd'
-					? "A child's record is deleted by an admin only (to join two records, ask for Patient/$merge)"
-					: null; // changed by an organisation that may see it (checked above): one related to the child
+			if (interaction == 'd') {
+				return "A child's record is deleted by an admin only (to join two records, ask for Patient/$merge)";
+			}
+			// changed by an organisation that may see it (checked above): one related to the child; but the links
+			// that make relationships are not for any related organisation to move
+			return carers((Patient) before, (Patient) after, caller, relationships.organisationId(caller));
 		}
 		if (children.isChildType(type)) {
 			Optional<String> orgId = relationships.organisationId(caller);
@@ -108,6 +116,53 @@ final class WriteRules {
 			return null;
 		}
 		return type + " resources are written by an admin only";
+	}
+
+	/**
+	 * Who may change the links that make the responsible-authority and GP relationships: the responsible authority is
+	 * handed over by the current one (or, when there is none, taken by a social-care organisation naming itself); an
+	 * organisation adds or removes only itself as the child's GP practice. Otherwise a school could name itself the
+	 * child's council and read her audit trail.
+	 */
+	private static String carers(Patient before, Patient after, Caller caller, Optional<String> orgId) {
+		String own = orgId.map(id -> "Organization/" + id).orElse(null);
+		String was = ref(before.getManagingOrganization());
+		String now = ref(after.getManagingOrganization());
+		if (!Objects.equals(was, now)) {
+			boolean handOver = was != null && was.equals(own);
+			boolean takeUp = was == null && now != null && now.equals(own) && "social-care".equals(caller.agency());
+			if (!handOver && !takeUp) {
+				return "Patient.managingOrganization (the child's responsible authority) is changed by that authority "
+						+ "(or an admin); a social-care organisation may name itself where none is recorded";
+			}
+		}
+		Set<String> gpsBefore = refs(before.getGeneralPractitioner());
+		Set<String> gpsAfter = refs(after.getGeneralPractitioner());
+		Set<String> changed = new HashSet<>(gpsBefore);
+		changed.addAll(gpsAfter);
+		Set<String> kept = new HashSet<>(gpsBefore);
+		kept.retainAll(gpsAfter);
+		changed.removeAll(kept);
+		if (!changed.isEmpty() && !(changed.size() == 1 && changed.contains(own))) {
+			return "Patient.generalPractitioner is changed by the practice itself (adding or removing itself) or an admin";
+		}
+		return null;
+	}
+
+	private static String ref(Reference reference) {
+		return reference == null || reference.getReference() == null ? null
+				: reference.getReferenceElement().toUnqualifiedVersionless().getValue();
+	}
+
+	private static Set<String> refs(List<Reference> references) {
+		Set<String> out = new HashSet<>();
+		references.forEach(r -> {
+			String value = ref(r);
+			if (value != null) {
+				out.add(value);
+			}
+		});
+		return out;
 	}
 
 	private static boolean isCallers(Organization org, Caller caller) {
