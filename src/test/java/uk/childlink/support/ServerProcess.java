@@ -51,7 +51,12 @@ public final class ServerProcess implements AutoCloseable {
 		builder.environment().putAll(environment);
 		Process process = builder.start();
 		ServerProcess server = new ServerProcess(process, port, log);
-		server.awaitReadiness(200, Duration.ofSeconds(180));
+		try {
+			server.awaitReadiness(200, Duration.ofSeconds(180));
+		} catch (RuntimeException | InterruptedException e) {
+			process.destroyForcibly(); // a server that never got ready must not outlive the test
+			throw e;
+		}
 		return server;
 	}
 
