@@ -18,6 +18,9 @@ import uk.childlink.conformance.loading.ConformanceFiles;
 @Component
 public final class CodeLists {
 
+	/** The agencies (education, health, social-care, youth-justice, early-help): Observation.category, Encounter.serviceType. */
+	public static final String AGENCY = "https://fhir.childlink.uk/CodeSystem/agency";
+
 	private final Map<String, Map<String, CodeSystem.ConceptDefinitionComponent>> concepts = new HashMap<>();
 
 	@Autowired

@@ -35,8 +35,7 @@ class AuditIT extends IntegrationTest {
 	@Test
 	void aReadIsAuditedWithWhoForWhomWhatAndWhichChild() {
 		String subject = "teacher-" + System.nanoTime();
-		String token = Tokens.token().subject(subject).organisation(Tokens.SCHOOL, world.urnA).agency("education")
-				.scope("user/*.rs").sign();
+		String token = world.schoolAPerson(subject, "user/*.rs");
 		assertThat(http(token).get("/fhir/Observation?subject=" + world.ada).status()).isEqualTo(200);
 		AuditEvent event = single(trail(world.councilToken(), world.ada), by(subject));
 		assertThat(event.getAction()).isEqualTo(AuditEvent.AuditEventAction.R);
@@ -53,8 +52,7 @@ class AuditIT extends IntegrationTest {
 	@Test
 	void aWriteIsAuditedAndAFailedOneLeavesOnlyItsRefusal() {
 		String subject = "writer-" + System.nanoTime();
-		String token = Tokens.token().subject(subject).organisation(Tokens.SCHOOL, world.urnA).agency("education")
-				.scope("user/*.cruds").sign();
+		String token = world.schoolAPerson(subject, "user/*.cruds");
 		Observation week = Records.attendanceWeek(new Reference(world.ada), new Reference(world.schoolA),
 				world.monday, world.friday, 8, 2, 0);
 		assertThat(post(token, week).status()).isEqualTo(201);
@@ -72,8 +70,7 @@ class AuditIT extends IntegrationTest {
 	@Test
 	void updatesDeletesAndOperationsAreAuditedWithTheirAction() {
 		String subject = "keeper-" + System.nanoTime();
-		String token = Tokens.token().subject(subject).organisation(Tokens.SCHOOL, world.urnA).agency("education")
-				.scope("user/*.cruds").sign();
+		String token = world.schoolAPerson(subject, "user/*.cruds");
 		Observation week = Records.attendanceWeek(new Reference(world.ada), new Reference(world.schoolA),
 				world.monday, world.friday, 7, 3, 0);
 		RawHttp.Response created = post(token, week);

@@ -72,6 +72,11 @@ final class World {
 		return admin.create().resource(resource).execute().getId().toUnqualifiedVersionless().getValue();
 	}
 
+	/** A named person at school A with the given scopes (to find their accesses in the trail). */
+	String schoolAPerson(String subject, String... scopes) {
+		return Tokens.token().subject(subject).organisation(Tokens.SCHOOL, urnA).agency("education").scope(scopes).sign();
+	}
+
 	String schoolAToken() {
 		return Tokens.token().subject("teacher-a").organisation(Tokens.SCHOOL, urnA).agency("education")
 				.scope("user/Patient.rs", "user/Observation.cruds", "user/Encounter.rs", "user/Organization.rs").sign();

@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import uk.childlink.access.Caller;
 import uk.childlink.conformance.TrustedWrites;
+import uk.childlink.conformance.CodeLists;
 
 /**
  * Builds and stores the AuditEvent of one access: who (the person or client, from their token), for which
@@ -24,7 +25,7 @@ import uk.childlink.conformance.TrustedWrites;
 final class AuditTrail {
 
 	static final String INTERACTION = "http://hl7.org/fhir/restful-interaction";
-	static final String AGENCY = "https://fhir.childlink.uk/CodeSystem/agency";
+	static final String AGENCY = CodeLists.AGENCY;
 
 	/** What was done: the interaction (a restful-interaction code), and the request as the caller sent it. */
 	record Access(String interaction, AuditEventAction action, String request, String address) {}

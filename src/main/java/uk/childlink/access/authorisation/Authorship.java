@@ -9,6 +9,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Reference;
 import uk.childlink.access.Caller;
+import uk.childlink.conformance.CodeLists;
 
 /**
  * Whether a record is in the caller's own name: every organisation it names where the policy's authorship rule
@@ -17,7 +18,7 @@ import uk.childlink.access.Caller;
  */
 final class Authorship {
 
-	static final String AGENCY = "https://fhir.childlink.uk/CodeSystem/agency";
+	static final String AGENCY = CodeLists.AGENCY;
 
 	private final AccessPolicy policy;
 	private final FhirContext fhir;

@@ -36,6 +36,9 @@ import uk.childlink.access.Caller;
 @Interceptor(order = AuthorizationConstants.ORDER_CONSENT_INTERCEPTOR - 10)
 final class RequestGate {
 
+	static final String IMMUTABLE_TRAIL =
+			"The audit trail is written by the server only: it cannot be created, changed or deleted through the API";
+
 	private final ReadRules reads;
 	private final FhirContext fhir;
 	private final DaoRegistry daos;
@@ -85,8 +88,7 @@ final class RequestGate {
 			}
 		}
 		if ("AuditEvent".equals(type) && !isRead(operation)) {
-			throw new ForbiddenOperationException("The audit trail is written by the server only: it cannot be created, "
-					+ "changed or deleted through the API");
+			throw new ForbiddenOperationException(IMMUTABLE_TRAIL);
 		}
 		switch (operation) {
 			case READ, VREAD, HISTORY_INSTANCE -> need(caller, type, 'r');

@@ -63,8 +63,7 @@ final class WriteRules {
 		IBaseResource any = after != null ? after : before;
 		String type = fhir.getResourceType(any);
 		if (type.equals("AuditEvent")) {
-			throw new ForbiddenOperationException("The audit trail is written by the server only: it cannot be "
-					+ "created, changed or deleted through the API");
+			throw new ForbiddenOperationException(RequestGate.IMMUTABLE_TRAIL);
 		}
 		RequestGate.need(caller, type, interaction);
 		if (caller.isAdmin()) {

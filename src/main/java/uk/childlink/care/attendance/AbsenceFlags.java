@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import uk.childlink.conformance.CodeLists;
 
 /**
  * Keeps one absence Flag per child in step with the child's attendance over the current school year: raised when the
@@ -28,7 +29,7 @@ class AbsenceFlags {
 
 	static final String IDENTIFIER = "https://fhir.childlink.uk/Id/absence-flag";
 	static final String CODES = "https://fhir.childlink.uk/CodeSystem/flag-code";
-	static final String AGENCY = "https://fhir.childlink.uk/CodeSystem/agency";
+	static final String AGENCY = CodeLists.AGENCY;
 	private static final Logger log = LoggerFactory.getLogger(AbsenceFlags.class);
 
 	private final IFhirResourceDao<Flag> flags;

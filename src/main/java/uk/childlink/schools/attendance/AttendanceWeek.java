@@ -18,6 +18,7 @@ import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import uk.childlink.schools.attendance.AttendanceCodes.Category;
+import uk.childlink.conformance.CodeLists;
 
 /**
  * One pupil's register marks at one school for one week (Monday to Friday, two sessions a day), and the weekly
@@ -32,7 +33,7 @@ public final class AttendanceWeek {
 	public static final String MARKS_EXTENSION = "https://fhir.childlink.uk/StructureDefinition/attendance-marks";
 	public static final String PROFILE = "https://fhir.childlink.uk/StructureDefinition/attendance";
 	static final String OBSERVATION_CODE = "https://fhir.childlink.uk/CodeSystem/observation-code";
-	static final String AGENCY = "https://fhir.childlink.uk/CodeSystem/agency";
+	static final String AGENCY = CodeLists.AGENCY;
 	private static final String NO_MARK = "-";
 	private static final int SLOTS = 10;
 

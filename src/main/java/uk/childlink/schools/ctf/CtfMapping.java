@@ -43,7 +43,7 @@ final class CtfMapping {
 	static final String CTF_DATE = "https://fhir.childlink.uk/StructureDefinition/ctf-date";
 	static final String SD = "https://fhir.childlink.uk/StructureDefinition/";
 	static final String OBSERVATION_CODE = "https://fhir.childlink.uk/CodeSystem/observation-code";
-	static final String AGENCY = "https://fhir.childlink.uk/CodeSystem/agency";
+	static final String AGENCY = CodeLists.AGENCY;
 	static final String DFE_ETHNICITY = "https://fhir.childlink.uk/CodeSystem/dfe-ethnicity";
 	static final String SEN_PROVISION = "https://fhir.childlink.uk/CodeSystem/sen-provision";
 
