@@ -6,7 +6,9 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.IdentityHashMap;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
@@ -59,24 +61,25 @@ final class ProfileValidationInterceptor {
 		if (transaction.getType() != Bundle.BundleType.TRANSACTION || request.getUserData().containsKey(IN_BATCH)) {
 			return;
 		}
-		Set<IBaseResource> checked = Collections.newSetFromMap(new IdentityHashMap<>());
-		OperationOutcome errors = new OperationOutcome();
+		List<IBaseResource> written = new ArrayList<>();
+		List<String> fullUrls = new ArrayList<>();
+		List<String> locations = new ArrayList<>();
 		for (int i = 0; i < transaction.getEntry().size(); i++) {
 			Bundle.BundleEntryComponent entry = transaction.getEntry().get(i);
 			Bundle.HTTPVerb method = entry.getRequest().getMethod();
 			if (!entry.hasResource() || (method != Bundle.HTTPVerb.POST && method != Bundle.HTTPVerb.PUT)) {
 				continue;
 			}
-			OperationOutcome entryErrors = validator.errors(entry.getResource(), "Bundle.entry[" + i + "].resource");
-			if (entryErrors == null) {
-				checked.add(entry.getResource());
-			} else {
-				errors.getIssue().addAll(entryErrors.getIssue());
-			}
+			written.add(entry.getResource());
+			fullUrls.add(entry.hasFullUrl() ? entry.getFullUrl() : null);
+			locations.add("Bundle.entry[" + i + "].resource");
 		}
-		if (errors.hasIssue()) {
+		OperationOutcome errors = validator.errorsOfEach(written, fullUrls, locations);
+		if (errors != null) {
 			throw new UnprocessableEntityException(fhirContext, errors);
 		}
+		Set<IBaseResource> checked = Collections.newSetFromMap(new IdentityHashMap<>());
+		checked.addAll(written);
 		request.getUserData().put(CHECKED, checked);
 	}
 
