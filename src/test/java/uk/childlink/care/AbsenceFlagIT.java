@@ -46,6 +46,16 @@ class AbsenceFlagIT extends IntegrationTest {
 				&& "persistent-absence".equals(f.getCode().getCodingFirstRep().getCode()));
 		assertThat(persistent.getText().getDivAsString()).contains("10.0% of 20 possible sessions missed");
 		assertThat(persistent.getSubject().getReference()).isEqualTo(childId.getValue());
+		// the README's search for a child's current flags, and a school's list of its persistently absent pupils
+		assertThat(ids(client.search().byUrl("Flag?subject=" + childId.getValue() + "&status=active"
+				+ "&code=https://fhir.childlink.uk/CodeSystem/flag-code|persistent-absence").returnBundle(Bundle.class)
+				.execute())).containsExactly(persistent.getIdElement().toUnqualifiedVersionless().getValue());
+		assertThat(ids(client.search().byUrl("Flag?subject=" + childId.getValue() + "&status=inactive")
+				.returnBundle(Bundle.class).execute())).isEmpty();
+		assertThat(ids(client.search().byUrl("Patient?_has:Observation:subject:performer=" + school.getReference()
+				+ "&_has:Flag:subject:code=https://fhir.childlink.uk/CodeSystem/flag-code|persistent-absence,"
+				+ "https://fhir.childlink.uk/CodeSystem/flag-code|severe-absence&_has:Flag:subject:status=active")
+				.returnBundle(Bundle.class).execute())).containsExactly(childId.getValue());
 
 		IIdType third = client.create().resource(week(child, school, monday.plusWeeks(2), 0, 10)).execute().getId();
 		IIdType fourth = client.create().resource(week(child, school, monday.plusWeeks(3), 0, 10)).execute().getId();
@@ -90,6 +100,11 @@ class AbsenceFlagIT extends IntegrationTest {
 		LocalDate today = LocalDate.now(ZoneId.of("Europe/London"));
 		int year = today.getMonth().compareTo(Month.SEPTEMBER) >= 0 ? today.getYear() : today.getYear() - 1;
 		return LocalDate.of(year, 9, 1).with(TemporalAdjusters.nextOrSame(DayOfWeek.MONDAY));
+	}
+
+	private static List<String> ids(Bundle bundle) {
+		return bundle.getEntry().stream()
+				.map(e -> e.getResource().getIdElement().toUnqualifiedVersionless().getValue()).toList();
 	}
 
 	private List<Flag> flags(IIdType child) {
