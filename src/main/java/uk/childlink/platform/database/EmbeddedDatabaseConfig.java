@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import uk.childlink.platform.PlatformProperties;
+import uk.childlink.platform.StorageProperties;
 
 /**
  * Local use only: when no {@code spring.datasource.url} is given, ChildLink starts its own PostgreSQL from the
@@ -27,7 +28,7 @@ class EmbeddedDatabaseConfig {
 	private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseConfig.class);
 
 	@Bean(destroyMethod = "close")
-	EmbeddedPostgres embeddedPostgres(PlatformProperties properties) throws IOException {
+	EmbeddedPostgres embeddedPostgres(PlatformProperties properties, StorageProperties storage) throws IOException {
 		Path dir = properties.embeddedDbDir().toAbsolutePath().normalize();
 		Files.createDirectories(dir);
 		OrphanedPostgres.stopIfLeftRunning(dir);
@@ -43,6 +44,9 @@ class EmbeddedDatabaseConfig {
 				// zonky starts PostgreSQL with fsync off (-F); the data here is meant to survive, so turn it back on
 				.setServerConfig("fsync", "on")
 				.setServerConfig("max_connections", "100");
+		if (storage.tuned()) {
+			DatabaseTuning.EMBEDDED_SERVER_SETTINGS.forEach(builder::setServerConfig);
+		}
 		if (properties.embeddedDbPort() > 0) {
 			builder.setPort(properties.embeddedDbPort());
 		}
