@@ -1,0 +1,1083 @@
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The client of bench/run.sh: a deterministic generator of synthetic children, the load phase and the query phase
+ * against a running server, and the report. Plain JDK (run as {@code java bench/Bench.java ...}), so that it measures
+ * the server and nothing of ours sits between.
+ *
+ * <pre>
+ * load BASE TOKEN CHILDREN SEED AS_OF CLIENTS PER_BUNDLE LIMIT OUT_DIR SERVER_PID DATA_DIR
+ *     generates the world (councils, schools, health trusts, children with a school year of records), sends it as
+ *     transaction bundles from CLIENTS concurrent clients (at most LIMIT children; 0 = all), writes the children's
+ *     ids to OUT_DIR/children.tsv and the figures to OUT_DIR/metrics
+ * query BASE JAR DATA_DIR OUT_DIR SERVER_PID USERS SECONDS SEED AS_OF
+ *     for each query kind in turn, USERS concurrent users for SECONDS, each as the organisation a practitioner asking
+ *     it would act for (tokens from the server's development issuer); figures to OUT_DIR/metrics
+ * report OUT_DIR TUNED_DIR BASELINE_DIR
+ *     results.json, results.md and the SVG charts from the two runs' metrics
+ * </pre>
+ */
+public class Bench {
+
+	static final String NHS = "https://fhir.nhs.uk/Id/nhs-number";
+	static final String UPN = "https://fhir.childlink.uk/Id/upn";
+	static final String URN = "https://fhir.hl7.org.uk/Id/urn-school-number";
+	static final String LA = "https://fhir.childlink.uk/Id/la-number";
+	static final String ODS = "https://fhir.nhs.uk/Id/ods-organization-code";
+	static final String CS = "https://fhir.childlink.uk/CodeSystem/";
+	static final String SD = "https://fhir.childlink.uk/StructureDefinition/";
+
+	static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+	public static void main(String[] args) throws Exception {
+		switch (args[0]) {
+			case "load" -> load(args[1], args[2], Integer.parseInt(args[3]), Long.parseLong(args[4]),
+					LocalDate.parse(args[5]), Integer.parseInt(args[6]), Integer.parseInt(args[7]),
+					Integer.parseInt(args[8]), Path.of(args[9]), Long.parseLong(args[10]), Path.of(args[11]));
+			case "query" -> query(args[1], args[2], args[3], Path.of(args[4]), Long.parseLong(args[5]),
+					Integer.parseInt(args[6]), Integer.parseInt(args[7]), Long.parseLong(args[8]),
+					LocalDate.parse(args[9]));
+			case "report" -> Report.write(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]));
+			default -> throw new IllegalArgumentException(args[0]);
+		}
+	}
+
+	// ------------------------------------------------------------------------------------------------ the world
+
+	record Council(int index, String laNumber, String name, String trustOds) {}
+
+	record School(int index, String urn, String name, Council council) {}
+
+	/** One child and everything recorded about it; the same seed gives the same children. */
+	record Child(int index, String nhs, String upn, String formerUpn, String family, String given, String gender,
+			LocalDate birthDate, School school, double absence, boolean suspended, String sen, boolean childInNeed,
+			boolean cpPlan, boolean cpOpen, boolean lookedAfter, int healthContacts, int socialWorkVisits) {
+
+		Council council() {
+			return school.council();
+		}
+	}
+
+	static final String[] FAMILIES = {"Ashdown", "Birchall", "Cotterill", "Dunmore", "Ellery", "Fairbrother", "Garside",
+			"Hollins", "Ingleby", "Jessop", "Kershaw", "Lindley", "Marwood", "Northcott", "Oakley", "Pennington",
+			"Quarmby", "Rushworth", "Saltmarsh", "Thornber", "Underhill", "Varley", "Whitworth", "Yardley"};
+	static final String[] GIVEN = {"Alex", "Bea", "Cal", "Dani", "Eli", "Fen", "Gus", "Hana", "Isla", "Jude", "Kit",
+			"Lori", "Milo", "Nia", "Omar", "Pip", "Quin", "Rae", "Sami", "Tia", "Uma", "Vic", "Wren", "Zac"};
+
+	/** Councils of up to 12,500 children, schools of 250 pupils; LA numbers 9xx, URNs 99xxxx (synthetic ranges). */
+	static final class World {
+		final List<Council> councils = new ArrayList<>();
+		final List<School> schools = new ArrayList<>();
+		final List<Child> children = new ArrayList<>();
+
+		World(int size, long seed) {
+			int councilCount = Math.max(2, (size + 12_499) / 12_500);
+			for (int c = 0; c < councilCount; c++) {
+				councils.add(new Council(c, String.valueOf(901 + c), "Benchshire Council " + (c + 1),
+						"Y9" + String.format("%03d", c + 1)));
+			}
+			int schoolCount = Math.max(councilCount * 2, (size + 249) / 250);
+			for (int s = 0; s < schoolCount; s++) {
+				schools.add(new School(s, String.valueOf(990_000 + s), "Bench Academy " + (s + 1),
+						councils.get(s % councilCount)));
+			}
+			SplittableRandom random = new SplittableRandom(seed);
+			long nhsBase = 999_000_000L;
+			for (int i = 0; i < size; i++) {
+				String nhs;
+				do {
+					nhs = nhsNumber(nhsBase++);
+				} while (nhs == null);
+				School school = schools.get(random.nextInt(schools.size()));
+				int age = 4 + random.nextInt(12); // reception to year 11
+				LocalDate birth = LocalDate.of(2026 - age - 1, 9, 1).plusDays(random.nextInt(365));
+				String upn = upn(school.council().laNumber(), school.index(), 2020 + random.nextInt(7), i % 1000, false);
+				String former = random.nextDouble() < 0.05
+						? upn(school.council().laNumber(), school.index(), 2019, i % 1000, true) : null;
+				double roll = random.nextDouble();
+				double absence = roll < 0.80 ? random.nextDouble() * 0.06
+						: roll < 0.96 ? 0.10 + random.nextDouble() * 0.25 : 0.50 + random.nextDouble() * 0.3;
+				double senRoll = random.nextDouble();
+				String sen = senRoll < 0.03 ? "E" : senRoll < 0.16 ? "K" : null;
+				boolean cin = random.nextDouble() < 0.04;
+				boolean cp = cin && random.nextDouble() < 0.3;
+				children.add(new Child(i, nhs, upn, former, FAMILIES[random.nextInt(FAMILIES.length)],
+						GIVEN[random.nextInt(GIVEN.length)], random.nextBoolean() ? "female" : "male", birth, school,
+						absence, random.nextDouble() < 0.03, sen, cin, cp, cp && random.nextDouble() < 0.7,
+						random.nextDouble() < 0.007, random.nextDouble() < 0.4 ? 1 + random.nextInt(2) : 0,
+						cin ? 2 + random.nextInt(3) : 0));
+			}
+		}
+	}
+
+	/** A 999-range NHS number from a 9-digit stem, or null when its Modulus 11 check digit would be 10. */
+	static String nhsNumber(long stem) {
+		String digits = Long.toString(stem);
+		int sum = 0;
+		for (int i = 0; i < 9; i++) {
+			sum += (digits.charAt(i) - '0') * (10 - i);
+		}
+		int check = 11 - sum % 11;
+		if (check == 11) {
+			check = 0;
+		}
+		return check == 10 ? null : digits + check;
+	}
+
+	/** A UPN (DfE algorithm: check letter, LA, establishment, year, serial; a temporary one ends in a letter). */
+	static String upn(String la, int establishment, int year, int serial, boolean temporary) {
+		String letters = "ABCDEFGHJKLMNPQRTUVWXYZ";
+		String body = la + String.format("%04d", 1000 + establishment % 9000) + String.format("%02d", year % 100)
+				+ (temporary ? String.format("%02d", serial % 100) + letters.charAt(serial % 23)
+						: String.format("%03d", serial));
+		String upn = "?" + body;
+		int sum = 0;
+		for (int position = 2; position <= 13; position++) {
+			char c = upn.charAt(position - 1);
+			sum += (c >= '0' && c <= '9' ? c - '0' : letters.indexOf(c)) * position;
+		}
+		return letters.charAt(sum % 23) + body;
+	}
+
+	/** The school weeks (Mondays) of the year before AS_OF: 39 weeks, skipping the summer and Christmas holidays. */
+	static List<LocalDate> schoolWeeks(LocalDate asOf) {
+		List<LocalDate> weeks = new ArrayList<>();
+		LocalDate monday = asOf.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).minusWeeks(1);
+		while (weeks.size() < 39) {
+			boolean summer = monday.getMonthValue() == 8 || (monday.getMonthValue() == 7 && monday.getDayOfMonth() > 22);
+			boolean christmas = (monday.getMonthValue() == 12 && monday.getDayOfMonth() > 21)
+					|| (monday.getMonthValue() == 1 && monday.getDayOfMonth() < 3);
+			if (!summer && !christmas) {
+				weeks.add(0, monday);
+			}
+			monday = monday.minusWeeks(1);
+		}
+		return weeks;
+	}
+
+	// ------------------------------------------------------------------------------------------------ resources
+
+	static String organisations(World world) {
+		StringBuilder b = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
+		String sep = "";
+		for (Council c : world.councils) {
+			b.append(sep).append(entry("urn:uuid:" + uuid("la", c.index()), """
+					{"resourceType":"Organization","extension":[{"url":"%sagency","valueCoding":{"system":"%sagency","code":"social-care"}}],\
+					"identifier":[{"system":"%s","value":"%s"}],"type":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/organization-type","code":"govt"}]}],\
+					"name":"%s"}""".formatted(SD, CS, LA, c.laNumber(), c.name()), "Organization", null));
+			sep = ",";
+			b.append(sep).append(entry("urn:uuid:" + uuid("trust", c.index()), """
+					{"resourceType":"Organization","extension":[{"url":"%sagency","valueCoding":{"system":"%sagency","code":"health"}}],\
+					"identifier":[{"system":"%s","value":"%s"}],"type":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/organization-type","code":"prov"}]}],\
+					"name":"Benchshire Community Health %d"}""".formatted(SD, CS, ODS, c.trustOds(), c.index() + 1),
+					"Organization", null));
+		}
+		for (School s : world.schools) {
+			b.append(sep).append(entry("urn:uuid:" + uuid("school", s.index()), """
+					{"resourceType":"Organization","extension":[{"url":"%sagency","valueCoding":{"system":"%sagency","code":"education"}}],\
+					"identifier":[{"system":"%s","value":"%s"}],"type":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/organization-type","code":"edu"}]}],\
+					"name":"%s","partOf":{"reference":"urn:uuid:%s"}}""".formatted(SD, CS, URN, s.urn(), s.name(),
+					uuid("la", s.council().index())), "Organization", null));
+		}
+		return b.append("]}").toString();
+	}
+
+	static String entry(String fullUrl, String resource, String type, String ifNoneExist) {
+		return "{\"fullUrl\":\"" + fullUrl + "\",\"resource\":" + resource + ",\"request\":{\"method\":\"POST\",\"url\":\""
+				+ type + "\"" + (ifNoneExist == null ? "" : ",\"ifNoneExist\":\"" + ifNoneExist + "\"") + "}}";
+	}
+
+	static String uuid(String kind, int index) {
+		return String.format("%08x-0000-4000-8000-%012x", Math.abs(kind.hashCode()), index);
+	}
+
+	/** Ids the server gave the organisations: "la:901" -> "Organization/12". */
+	record Orgs(Map<String, String> ids) {
+		String council(Council c) {
+			return ids.get("la:" + c.laNumber());
+		}
+
+		String trust(Council c) {
+			return ids.get("ods:" + c.trustOds());
+		}
+
+		String school(School s) {
+			return ids.get("school:" + s.urn());
+		}
+	}
+
+	/** Appends one child's Patient and records to a transaction; returns the number of resources. */
+	static int child(StringBuilder b, Child c, Orgs orgs, List<LocalDate> weeks, long seed) {
+		SplittableRandom random = new SplittableRandom(seed * 1_000_003L + c.index());
+		String patient = "urn:uuid:" + uuid("child", c.index());
+		String school = orgs.school(c.school());
+		String council = orgs.council(c.council());
+		String trust = orgs.trust(c.council());
+		StringBuilder ids = new StringBuilder();
+		ids.append("{\"system\":\"").append(NHS).append("\",\"value\":\"").append(c.nhs()).append("\"},");
+		ids.append("{\"extension\":[{\"url\":\"").append(SD).append("upn-status\",\"valueCode\":\"permanent\"}],")
+				.append("\"system\":\"").append(UPN).append("\",\"value\":\"").append(c.upn()).append("\"}");
+		if (c.formerUpn() != null) {
+			ids.append(",{\"extension\":[{\"url\":\"").append(SD).append("upn-status\",\"valueCode\":\"temporary\"}],")
+					.append("\"use\":\"old\",\"system\":\"").append(UPN).append("\",\"value\":\"").append(c.formerUpn())
+					.append("\"}");
+		}
+		b.append(entry(patient, """
+				{"resourceType":"Patient","identifier":[%s],"name":[{"family":"%s","given":["%s"]}],"gender":"%s",\
+				"birthDate":"%s","address":[{"postalCode":"ZZ99 %dAB"}],"managingOrganization":{"reference":"%s"}}"""
+				.formatted(ids, c.family(), c.given(), c.gender(), c.birthDate(), 1 + c.index() % 9, council),
+				"Patient", "identifier=" + NHS + "|" + c.nhs()));
+		int count = 1;
+		for (LocalDate monday : weeks) {
+			int possible = 10;
+			int authorised = 0;
+			int unauthorised = 0;
+			for (int s = 0; s < possible; s++) {
+				if (random.nextDouble() < c.absence()) {
+					if (random.nextDouble() < 0.6) {
+						authorised++;
+					} else {
+						unauthorised++;
+					}
+				}
+			}
+			int present = possible - authorised - unauthorised;
+			int late = present > 0 && random.nextDouble() < 0.1 ? 1 : 0;
+			StringBuilder comps = new StringBuilder();
+			comps.append(component("observation-code", "possible-sessions", possible));
+			comps.append(',').append(component("attendance-category", "present", present));
+			comps.append(',').append(component("attendance-category", "approved-educational-activity", 0));
+			comps.append(',').append(component("attendance-category", "authorised", authorised));
+			comps.append(',').append(component("attendance-category", "unauthorised", unauthorised));
+			int am = (present - late + 1) / 2;
+			if (am > 0) {
+				comps.append(',').append(component("attendance-code", "/", am));
+			}
+			if (present - late - am > 0) {
+				comps.append(',').append(component("attendance-code", "\\\\", present - late - am));
+			}
+			if (late > 0) {
+				comps.append(',').append(component("attendance-code", "L", late));
+			}
+			if (authorised > 0) {
+				comps.append(',').append(component("attendance-code", "I", authorised));
+			}
+			if (unauthorised > 0) {
+				comps.append(',').append(component("attendance-code", "O", unauthorised));
+			}
+			b.append(',').append(entry("urn:uuid:" + uuid("w" + monday, c.index()), """
+					{"resourceType":"Observation","status":"final","category":[{"coding":[{"system":"%sagency","code":"education"}]}],\
+					"code":{"coding":[{"system":"%sobservation-code","code":"attendance-summary"}]},"subject":{"reference":"%s"},\
+					"effectivePeriod":{"start":"%s","end":"%s"},"performer":[{"reference":"%s"}],\
+					"valueQuantity":{"value":%d,"unit":"%%","system":"http://unitsofmeasure.org","code":"%%"},"component":[%s]}"""
+					.formatted(CS, CS, patient, monday, monday.plusDays(4), school, present * 10, comps),
+					"Observation", null));
+			count++;
+		}
+		if (c.suspended()) {
+			LocalDate day = weeks.get(random.nextInt(weeks.size())).plusDays(random.nextInt(3));
+			b.append(',').append(entry("urn:uuid:" + uuid("susp", c.index()), """
+					{"resourceType":"Observation","status":"final","category":[{"coding":[{"system":"%sagency","code":"education"}]}],\
+					"code":{"coding":[{"system":"%sobservation-code","code":"suspension"}]},"subject":{"reference":"%s"},\
+					"effectivePeriod":{"start":"%s","end":"%s"},"performer":[{"reference":"%s"}],\
+					"valueCodeableConcept":{"coding":[{"system":"%sexclusion-reason","code":"persistent-disruption"}]}}"""
+					.formatted(CS, CS, patient, day, day.plusDays(1), school, CS), "Observation", null));
+			count++;
+		}
+		if (c.sen() != null) {
+			b.append(',').append(entry("urn:uuid:" + uuid("sen", c.index()), """
+					{"resourceType":"Observation","status":"final","category":[{"coding":[{"system":"%sagency","code":"education"}]}],\
+					"code":{"coding":[{"system":"%sobservation-code","code":"sen-provision"}]},"subject":{"reference":"%s"},\
+					"effectivePeriod":{"start":"%s"},"performer":[{"reference":"%s"}],\
+					"valueCodeableConcept":{"coding":[{"system":"%ssen-provision","code":"%s"}]}}"""
+					.formatted(CS, CS, patient, weeks.get(0), school, CS, c.sen()), "Observation", null));
+			count++;
+		}
+		LocalDate referral = weeks.get(random.nextInt(weeks.size() / 2));
+		if (c.childInNeed()) {
+			b.append(',').append(entry("urn:uuid:" + uuid("cin", c.index()), """
+					{"resourceType":"Observation","status":"final","category":[{"coding":[{"system":"%sagency","code":"social-care"}]}],\
+					"code":{"coding":[{"system":"%sobservation-code","code":"cin-primary-need"}]},"subject":{"reference":"%s"},\
+					"effectivePeriod":{"start":"%s"},"performer":[{"reference":"%s"}],\
+					"valueCodeableConcept":{"coding":[{"system":"%scin-primary-need","code":"N%d"}]}}"""
+					.formatted(CS, CS, patient, referral, council, CS, 1 + random.nextInt(9)), "Observation", null));
+			count++;
+		}
+		if (c.cpPlan()) {
+			LocalDate start = referral.plusWeeks(4);
+			String period = c.cpOpen() ? "{\"start\":\"" + start + "\"}"
+					: "{\"start\":\"" + start + "\",\"end\":\"" + start.plusWeeks(10) + "\"}";
+			String[] categories = {"NEG", "PHY", "SAB", "EMO", "MUL"};
+			b.append(',').append(entry("urn:uuid:" + uuid("cp", c.index()), """
+					{"resourceType":"Observation","status":"final","category":[{"coding":[{"system":"%sagency","code":"social-care"}]}],\
+					"code":{"coding":[{"system":"%sobservation-code","code":"cp-plan"},{"system":"http://snomed.info/sct","code":"342191000000101"}]},\
+					"subject":{"reference":"%s"},"effectivePeriod":%s,"performer":[{"reference":"%s"}],\
+					"valueCodeableConcept":{"coding":[{"system":"%scp-category","code":"%s"}]}}"""
+					.formatted(CS, CS, patient, period, council, CS, categories[random.nextInt(categories.length)]),
+					"Observation", null));
+			count++;
+		}
+		if (c.lookedAfter()) {
+			b.append(',').append(entry("urn:uuid:" + uuid("lac", c.index()), """
+					{"resourceType":"Observation","status":"final","category":[{"coding":[{"system":"%sagency","code":"social-care"}]}],\
+					"code":{"coding":[{"system":"%sobservation-code","code":"lac-legal-status"},{"system":"http://snomed.info/sct","code":"764841000000100"}]},\
+					"subject":{"reference":"%s"},"effectivePeriod":{"start":"%s"},"performer":[{"reference":"%s"}],\
+					"valueCodeableConcept":{"coding":[{"system":"%slac-legal-status","code":"C2"}]},\
+					"component":[{"code":{"coding":[{"system":"%sobservation-code","code":"lac-placement"}]},\
+					"valueCodeableConcept":{"coding":[{"system":"%slac-placement-type","code":"U4"}]}}]}"""
+					.formatted(CS, CS, patient, referral, council, CS, CS, CS), "Observation", null));
+			count++;
+		}
+		for (int h = 0; h < c.healthContacts(); h++) {
+			count += encounter(b, "hv" + h, c, patient, trust, "health", c.birthDate().getYear() >= 2021
+					? "health-visitor-contact" : "school-nurse-contact", weeks.get(random.nextInt(weeks.size())), random);
+		}
+		for (int v = 0; v < c.socialWorkVisits(); v++) {
+			count += encounter(b, "sw" + v, c, patient, council, "social-care", "social-work-visit",
+					referral.plusWeeks(v * 3L), random);
+		}
+		if (c.cpPlan()) {
+			count += encounter(b, "cpc", c, patient, council, "social-care", "cp-conference", referral.plusWeeks(4), random);
+		}
+		return count;
+	}
+
+	static int encounter(StringBuilder b, String key, Child c, String patient, String provider, String agency,
+			String type, LocalDate week, SplittableRandom random) {
+		int hour = 9 + random.nextInt(7);
+		LocalDate day = week.plusDays(random.nextInt(5));
+		b.append(',').append(entry("urn:uuid:" + uuid(key, c.index()), """
+				{"resourceType":"Encounter","status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"HH"},\
+				"type":[{"coding":[{"system":"%sencounter-type","code":"%s"}]}],"serviceType":{"coding":[{"system":"%sagency","code":"%s"}]},\
+				"subject":{"reference":"%s"},"period":{"start":"%sT%02d:00:00Z","end":"%sT%02d:45:00Z"},"serviceProvider":{"reference":"%s"}}"""
+				.formatted(CS, type, CS, agency, patient, day, hour, day, hour, provider), "Encounter", null));
+		return 1;
+	}
+
+	static String component(String system, String code, int value) {
+		return "{\"code\":{\"coding\":[{\"system\":\"" + CS + system + "\",\"code\":\"" + code + "\"}]},\"valueInteger\":"
+				+ value + "}";
+	}
+
+	// ------------------------------------------------------------------------------------------------ load phase
+
+	static final Pattern LOCATION = Pattern.compile("\"location\"\\s*:\\s*\"((Organization|Patient)/[^/\"]+)");
+
+	static void load(String base, String token, int size, long seed, LocalDate asOf, int clients, int perBundle,
+			int limit, Path out, long serverPid, Path dataDir) throws Exception {
+		Files.createDirectories(out);
+		long t0 = System.nanoTime();
+		World world = new World(size, seed);
+		List<LocalDate> weeks = schoolWeeks(asOf);
+		Metrics metrics = new Metrics(out.resolve("metrics"));
+		metrics.put("load.generate_seconds", seconds(System.nanoTime() - t0));
+
+		// organisations first, in one transaction; their ids are then known to every bundle
+		String response = post(base, token, organisations(world));
+		Map<String, String> ids = new LinkedHashMap<>();
+		Matcher m = LOCATION.matcher(response);
+		List<String> keys = new ArrayList<>();
+		world.councils.forEach(c -> {
+			keys.add("la:" + c.laNumber());
+			keys.add("ods:" + c.trustOds());
+		});
+		world.schools.forEach(s -> keys.add("school:" + s.urn()));
+		for (String key : keys) {
+			if (!m.find()) {
+				throw new IllegalStateException("organisations: fewer locations than organisations: " + response);
+			}
+			ids.put(key, m.group(1));
+		}
+		Orgs orgs = new Orgs(ids);
+		try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out.resolve("organisations.tsv")))) {
+			ids.forEach((k, v) -> w.println(k + "\t" + v));
+		}
+
+		int children = limit > 0 ? Math.min(limit, world.children.size()) : world.children.size();
+		String[] patientIds = new String[children];
+		AtomicInteger next = new AtomicInteger();
+		AtomicLong resources = new AtomicLong();
+		AtomicLong bundles = new AtomicLong();
+		AtomicInteger errors = new AtomicInteger();
+		ConcurrentLinkedQueue<String> errorSamples = new ConcurrentLinkedQueue<>();
+		List<Long> bundleMillis = java.util.Collections.synchronizedList(new ArrayList<>());
+		// resources per second, second by second (for the chart)
+		AtomicLongArray perSecond = new AtomicLongArray(24 * 3600);
+		MemorySampler memory = new MemorySampler(serverPid, dataDir);
+		memory.start();
+		long start = System.nanoTime();
+		CountDownLatch done = new CountDownLatch(clients);
+		for (int t = 0; t < clients; t++) {
+			Thread thread = new Thread(() -> {
+				try {
+					while (true) {
+						int first = next.getAndAdd(perBundle);
+						if (first >= children) {
+							return;
+						}
+						int last = Math.min(children, first + perBundle);
+						StringBuilder b = new StringBuilder(64 * 1024 * (last - first));
+						b.append("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
+						int n = 0;
+						for (int i = first; i < last; i++) {
+							if (i > first) {
+								b.append(',');
+							}
+							n += child(b, world.children.get(i), orgs, weeks, seed);
+						}
+						b.append("]}");
+						long s0 = System.nanoTime();
+						try {
+							String answer = post(base, token, b.toString());
+							Matcher found = LOCATION.matcher(answer);
+							int i = first;
+							while (found.find() && i < last) {
+								patientIds[i++] = found.group(1);
+							}
+							if (i < last) {
+								throw new IOException("transaction answer without the children's locations");
+							}
+							resources.addAndGet(n);
+							bundles.incrementAndGet();
+							long now = System.nanoTime();
+							bundleMillis.add((now - s0) / 1_000_000);
+							perSecond.addAndGet((int) ((now - start) / 1_000_000_000L), n);
+						} catch (IOException | RuntimeException e) {
+							errors.incrementAndGet();
+							if (errorSamples.size() < 5) {
+								errorSamples.add(e.getMessage());
+							}
+						}
+					}
+				} finally {
+					done.countDown();
+				}
+			});
+			thread.start();
+		}
+		long lastReport = System.nanoTime();
+		while (!done.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+			if (System.nanoTime() - lastReport > 30_000_000_000L) {
+				lastReport = System.nanoTime();
+				double elapsed = (lastReport - start) / 1e9;
+				System.out.printf(Locale.ROOT, "  %,d children, %,d resources in %.0f s (%.0f/s), %d errors%n",
+						Math.min(next.get(), children), resources.get(), elapsed, resources.get() / elapsed, errors.get());
+			}
+		}
+		double elapsed = (System.nanoTime() - start) / 1e9;
+		memory.stop();
+		try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out.resolve("children.tsv")))) {
+			for (int i = 0; i < children; i++) {
+				Child c = world.children.get(i);
+				w.println(String.join("\t", String.valueOf(i), c.nhs(), c.upn(), c.formerUpn() == null ? "-" : c.formerUpn(),
+						patientIds[i] == null ? "-" : patientIds[i], c.council().laNumber(), c.school().urn()));
+			}
+		}
+		long[] timeline = new long[(int) Math.ceil(elapsed)];
+		for (int i = 0; i < timeline.length; i++) {
+			timeline[i] = perSecond.get(i);
+		}
+		metrics.put("load.children", children);
+		metrics.put("load.resources", resources.get());
+		metrics.put("load.bundles", bundles.get());
+		metrics.put("load.errors", errors.get());
+		metrics.put("load.seconds", elapsed);
+		metrics.put("load.resources_per_second", resources.get() / elapsed);
+		metrics.put("load.clients", clients);
+		metrics.put("load.children_per_bundle", perBundle);
+		long[] ms = bundleMillis.stream().mapToLong(Long::longValue).sorted().toArray();
+		metrics.put("load.bundle_p50_ms", percentile(ms, 50));
+		metrics.put("load.bundle_p95_ms", percentile(ms, 95));
+		metrics.put("load.rss_max_mb", memory.maxJvmMb());
+		metrics.put("load.postgres_pss_max_mb", memory.maxPostgresMb());
+		metrics.put("load.timeline", Arrays.toString(smooth(timeline, 10)).replace(" ", ""));
+		metrics.put("world.councils", world.councils.size());
+		metrics.put("world.schools", world.schools.size());
+		metrics.put("world.children", size);
+		metrics.put("world.seed", seed);
+		metrics.put("world.as_of", asOf.toString());
+		System.out.printf(Locale.ROOT, "load: %,d resources (%,d children) in %.1f s = %.0f resources/s, %d errors%n",
+				resources.get(), children, elapsed, resources.get() / elapsed, errors.get());
+		errorSamples.forEach(e -> System.out.println("  error: " + e));
+	}
+
+	/** Averages of each WINDOW seconds: the sustained rate, without the jitter of single seconds. */
+	static long[] smooth(long[] perSecond, int window) {
+		long[] out = new long[(perSecond.length + window - 1) / window];
+		for (int i = 0; i < out.length; i++) {
+			long sum = 0;
+			int n = 0;
+			for (int j = i * window; j < Math.min(perSecond.length, (i + 1) * window); j++, n++) {
+				sum += perSecond[j];
+			}
+			out[i] = n == 0 ? 0 : sum / n;
+		}
+		return out;
+	}
+
+	static String post(String base, String token, String body) throws IOException {
+		return send(HttpRequest.newBuilder(URI.create(base)).timeout(Duration.ofMinutes(5))
+				.header("Authorization", "Bearer " + token).header("Content-Type", "application/fhir+json")
+				.POST(HttpRequest.BodyPublishers.ofString(body)).build());
+	}
+
+	static String send(HttpRequest request) throws IOException {
+		try {
+			HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() / 100 != 2) {
+				String body = response.body();
+				throw new IOException(response.statusCode() + " " + request.uri() + ": "
+						+ body.substring(0, Math.min(600, body.length())));
+			}
+			return response.body();
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new IOException(e);
+		}
+	}
+
+	// ------------------------------------------------------------------------------------------------ query phase
+
+	/** One kind of question, asked by a practitioner of the organisation the kind names. */
+	record Kind(String key, String label, String actingFor) {}
+
+	static final List<Kind> KINDS = List.of(
+			new Kind("nhs", "child by NHS number", "council"),
+			new Kind("upn", "child by current UPN", "council"),
+			new Kind("former_upn", "child by former UPN", "council"),
+			new Kind("term_attendance", "term's attendance, chained on NHS number", "council"),
+			new Kind("everything", "Patient/{id}/$everything", "council"),
+			new Kind("attendance_op", "Patient/{id}/$attendance (term)", "council"),
+			new Kind("absent_pupils", "school's persistently absent pupils", "school"),
+			new Kind("open_cp_plans", "council's open child protection plans", "council"));
+
+	record Row(String nhs, String upn, String formerUpn, String id, String la, String urn) {}
+
+	static void query(String base, String jar, String dataDir, Path out, long serverPid, int users, int seconds,
+			long seed, LocalDate asOf) throws Exception {
+		List<Row> rows = new ArrayList<>();
+		for (String line : Files.readAllLines(out.resolve("children.tsv"))) {
+			String[] f = line.split("\t");
+			if (!f[4].equals("-")) {
+				rows.add(new Row(f[1], f[2], f[3], f[4], f[5], f[6]));
+			}
+		}
+		Map<String, String> orgIds = new LinkedHashMap<>();
+		for (String line : Files.readAllLines(out.resolve("organisations.tsv"))) {
+			String[] f = line.split("\t");
+			orgIds.put(f[0], f[1]);
+		}
+		List<Row> withFormer = rows.stream().filter(r -> !r.formerUpn().equals("-")).toList();
+		// one practitioner token per council, and for a sample of schools
+		Map<String, String> councilTokens = new TreeMap<>();
+		rows.stream().map(Row::la).distinct().forEach(la -> councilTokens.put(la,
+				token(jar, dataDir, "la:" + la, "social-care", "bench-social-worker-" + la)));
+		List<String> urns = rows.stream().map(Row::urn).distinct().sorted().limit(6).toList();
+		Map<String, String> schoolTokens = new TreeMap<>();
+		urns.forEach(urn -> schoolTokens.put(urn, token(jar, dataDir, "school:" + urn, "education", "bench-teacher-" + urn)));
+		LocalDate termStart = asOf.getMonthValue() >= 9 ? LocalDate.of(asOf.getYear(), 9, 1)
+				: asOf.getMonthValue() >= 4 ? LocalDate.of(asOf.getYear(), 4, 14) : LocalDate.of(asOf.getYear(), 1, 5);
+		LocalDate termEnd = asOf.getMonthValue() >= 9 ? LocalDate.of(asOf.getYear(), 12, 18)
+				: asOf.getMonthValue() >= 4 ? LocalDate.of(asOf.getYear(), 7, 22) : LocalDate.of(asOf.getYear(), 3, 27);
+		String term = "date=ge" + termStart + "&date=le" + termEnd;
+		Metrics metrics = new Metrics(out.resolve("metrics"));
+		metrics.put("query.users", users);
+		metrics.put("query.seconds_per_kind", seconds);
+		MemorySampler memory = new MemorySampler(serverPid, Path.of(dataDir));
+		memory.start();
+		for (Kind kind : KINDS) {
+			SplittableRandom pick = new SplittableRandom(seed + kind.key().hashCode());
+			List<String[]> requests = new ArrayList<>(); // [token, path]
+			for (int i = 0; i < 20_000; i++) {
+				Row r = rows.get(pick.nextInt(rows.size()));
+				String council = councilTokens.get(r.la());
+				switch (kind.key()) {
+					case "nhs" -> requests.add(new String[] {council, "/Patient?identifier=" + NHS + "|" + r.nhs()});
+					case "upn" -> requests.add(new String[] {council, "/Patient?identifier=" + UPN + "|" + r.upn()});
+					case "former_upn" -> {
+						Row f = withFormer.get(pick.nextInt(withFormer.size()));
+						requests.add(new String[] {councilTokens.get(f.la()),
+							"/Patient?identifier=" + UPN + "|" + f.formerUpn()});
+					}
+					case "term_attendance" -> requests.add(new String[] {council, "/Observation?subject:Patient.identifier="
+							+ NHS + "|" + r.nhs() + "&code=" + CS + "observation-code|attendance-summary&" + term + "&_count=50"});
+					case "everything" -> requests.add(new String[] {council, "/" + r.id() + "/$everything?_count=200"});
+					case "attendance_op" -> requests.add(new String[] {council,
+						"/" + r.id() + "/$attendance?start=" + termStart + "&end=" + termEnd});
+					case "absent_pupils" -> {
+						String urn = urns.get(pick.nextInt(urns.size()));
+						requests.add(new String[] {schoolTokens.get(urn), "/Patient?_has:Observation:subject:performer="
+							+ orgIds.get("school:" + urn) + "&_has:Flag:subject:code=" + CS + "flag-code|persistent-absence,"
+							+ CS + "flag-code|severe-absence&_has:Flag:subject:status=active&_count=100"});
+					}
+					case "open_cp_plans" -> {
+						String la = councilTokens.keySet().stream().skip(pick.nextInt(councilTokens.size())).findFirst().get();
+						requests.add(new String[] {councilTokens.get(la), "/Observation?code=" + CS + "observation-code|cp-plan"
+							+ "&performer=" + orgIds.get("la:" + la) + "&date=ge" + asOf + "&_include=Observation:subject&_count=100"});
+					}
+					default -> throw new IllegalStateException(kind.key());
+				}
+			}
+			Result result = run(base, requests, users, seconds);
+			String p = "query." + kind.key() + ".";
+			metrics.put(p + "label", kind.label());
+			metrics.put(p + "requests", result.count);
+			metrics.put(p + "errors", result.errors);
+			metrics.put(p + "throughput", result.count / result.seconds);
+			metrics.put(p + "p50_ms", result.percentile(50));
+			metrics.put(p + "p95_ms", result.percentile(95));
+			metrics.put(p + "p99_ms", result.percentile(99));
+			metrics.put(p + "mean_results", result.meanEntries());
+			System.out.printf(Locale.ROOT, "  %-42s %6d req %5.1f/s  p50 %6.1f  p95 %6.1f  p99 %6.1f ms  %d errors  %.1f entries%n",
+					kind.label(), result.count, result.count / result.seconds, result.percentile(50),
+					result.percentile(95), result.percentile(99), result.errors, result.meanEntries());
+			result.errorSamples.forEach(e -> System.out.println("    error: " + e));
+		}
+		memory.stop();
+		metrics.put("query.rss_max_mb", memory.maxJvmMb());
+		metrics.put("query.postgres_pss_max_mb", memory.maxPostgresMb());
+	}
+
+	static String token(String jar, String dataDir, String organisation, String agency, String subject) {
+		try {
+			Process p = new ProcessBuilder("java", "-jar", jar, "token", "--data-dir", dataDir, "--organisation",
+					organisation, "--agency", agency, "--subject", subject, "--scope", "user/*.rs")
+					.redirectErrorStream(false).start();
+			String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+			if (p.waitFor() != 0 || !text.startsWith("ey")) {
+				throw new IllegalStateException("token command failed: " + text
+						+ new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+			}
+			return text;
+		} catch (IOException e) {
+			throw new UncheckedIOException(e);
+		} catch (InterruptedException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	static final class Result {
+		final List<Long> micros = java.util.Collections.synchronizedList(new ArrayList<>());
+		final AtomicLong entries = new AtomicLong();
+		final ConcurrentLinkedQueue<String> errorSamples = new ConcurrentLinkedQueue<>();
+		volatile int errors;
+		int count;
+		double seconds;
+		long[] sorted;
+
+		double percentile(int p) {
+			return Bench.percentile(sorted, p) / 1000.0;
+		}
+
+		double meanEntries() {
+			return count == 0 ? 0 : (double) entries.get() / count;
+		}
+	}
+
+	static final Pattern ENTRY = Pattern.compile("\"fullUrl\"");
+
+	/** USERS threads asking the prepared requests (round robin from a shared cursor) for SECONDS, after a warm-up. */
+	static Result run(String base, List<String[]> requests, int users, int seconds) throws InterruptedException {
+		Result result = new Result();
+		AtomicInteger cursor = new AtomicInteger();
+		AtomicInteger errors = new AtomicInteger();
+		long warmUpEnd = System.nanoTime() + Math.min(5, Math.max(1, seconds / 6)) * 1_000_000_000L;
+		long end = warmUpEnd + seconds * 1_000_000_000L;
+		CountDownLatch done = new CountDownLatch(users);
+		for (int u = 0; u < users; u++) {
+			new Thread(() -> {
+				try {
+					while (System.nanoTime() < end) {
+						String[] r = requests.get(cursor.getAndIncrement() % requests.size());
+						HttpRequest request = HttpRequest.newBuilder(URI.create(base + r[1].replace("|", "%7C"))).timeout(Duration.ofSeconds(60))
+								.header("Authorization", "Bearer " + r[0]).header("Accept", "application/fhir+json").GET().build();
+						long s0 = System.nanoTime();
+						boolean measured = s0 >= warmUpEnd;
+						try {
+							String body = send(request);
+							long micros = (System.nanoTime() - s0) / 1000;
+							if (measured && System.nanoTime() < end) {
+								result.micros.add(micros);
+								Matcher m = ENTRY.matcher(body);
+								long n = 0;
+								while (m.find()) {
+									n++;
+								}
+								result.entries.addAndGet(n);
+							}
+						} catch (IOException | RuntimeException e) {
+							if (measured) {
+								errors.incrementAndGet();
+								if (result.errorSamples.size() < 3) {
+									result.errorSamples.add(e.getMessage());
+								}
+							}
+						}
+					}
+				} finally {
+					done.countDown();
+				}
+			}).start();
+		}
+		done.await();
+		result.errors = errors.get();
+		result.count = result.micros.size();
+		result.seconds = seconds;
+		result.sorted = result.micros.stream().mapToLong(Long::longValue).sorted().toArray();
+		return result;
+	}
+
+	static double percentile(long[] sorted, int p) {
+		if (sorted.length == 0) {
+			return 0;
+		}
+		int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+		return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+	}
+
+	static double seconds(long nanos) {
+		return nanos / 1e9;
+	}
+
+	// ------------------------------------------------------------------------------------------------ memory, metrics
+
+	/**
+	 * Samples the server JVM's resident memory, and PostgreSQL's: the proportional set size of the postmaster and its
+	 * backends (pg_ctl detaches the postmaster from the JVM; its pid is in the data directory's postmaster.pid).
+	 */
+	static final class MemorySampler {
+		private final long pid;
+		private final Path postmasterPid;
+		private volatile boolean running = true;
+		private volatile long maxJvmKb;
+		private volatile long maxPgKb;
+		private Thread thread;
+
+		MemorySampler(long pid, Path dataDir) {
+			this.pid = pid;
+			this.postmasterPid = dataDir.resolve("postgres/postmaster.pid");
+		}
+
+		private long postgresKb() {
+			try {
+				long postmaster = Long.parseLong(Files.readAllLines(postmasterPid).get(0).trim());
+				return ProcessHandle.of(postmaster).map(h -> field("/proc/" + postmaster + "/smaps_rollup", "Pss:")
+						+ h.descendants().mapToLong(d -> field("/proc/" + d.pid() + "/smaps_rollup", "Pss:")).sum())
+						.orElse(0L);
+			} catch (IOException | RuntimeException e) {
+				return 0;
+			}
+		}
+
+		void start() {
+			thread = new Thread(() -> {
+				while (running) {
+					maxJvmKb = Math.max(maxJvmKb, field("/proc/" + pid + "/status", "VmRSS:"));
+					maxPgKb = Math.max(maxPgKb, postgresKb());
+					try {
+						Thread.sleep(1000);
+					} catch (InterruptedException e) {
+						return;
+					}
+				}
+			});
+			thread.setDaemon(true);
+			thread.start();
+		}
+
+		void stop() throws InterruptedException {
+			running = false;
+			thread.interrupt();
+			thread.join();
+		}
+
+		long maxJvmMb() {
+			return maxJvmKb / 1024;
+		}
+
+		long maxPostgresMb() {
+			return maxPgKb / 1024;
+		}
+
+		static long field(String file, String name) {
+			try {
+				for (String line : Files.readAllLines(Path.of(file))) {
+					if (line.startsWith(name)) {
+						return Long.parseLong(line.substring(name.length()).trim().split("\\s+")[0]);
+					}
+				}
+			} catch (IOException | RuntimeException e) {
+				// the process ended between listing and reading
+			}
+			return 0;
+		}
+	}
+
+	/** Figures as key=value lines, appended (the run script adds its own: ready time, memory after start, DB size). */
+	static final class Metrics {
+		private final Path file;
+
+		Metrics(Path file) {
+			this.file = file;
+		}
+
+		void put(String key, Object value) {
+			String text = value instanceof Double d ? String.format(Locale.ROOT, "%.2f", d) : String.valueOf(value);
+			try {
+				Files.writeString(file, key + "=" + text + "\n", StandardCharsets.UTF_8,
+						java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+			} catch (IOException e) {
+				throw new UncheckedIOException(e);
+			}
+		}
+
+		static Map<String, String> read(Path file) throws IOException {
+			Map<String, String> map = new LinkedHashMap<>();
+			for (String line : Files.readAllLines(file)) {
+				int eq = line.indexOf('=');
+				if (eq > 0) {
+					map.put(line.substring(0, eq), line.substring(eq + 1));
+				}
+			}
+			return map;
+		}
+	}
+}
+
+/** Writes results.json, results.md and the charts from the metrics of a tuned run and its baseline. */
+final class Report {
+
+	record Line(String label, String key, String unit, boolean higherIsBetter) {}
+
+	static final List<Line> LINES = new ArrayList<>();
+
+	static {
+		LINES.add(new Line("ingest, resources/s (sustained, whole load)", "load.resources_per_second", "/s", true));
+		LINES.add(new Line("ingest errors", "load.errors", "", false));
+		LINES.add(new Line("transaction of the load, p50", "load.bundle_p50_ms", "ms", false));
+		LINES.add(new Line("transaction of the load, p95", "load.bundle_p95_ms", "ms", false));
+		for (Bench.Kind k : Bench.KINDS) {
+			for (String p : List.of("p50", "p95", "p99")) {
+				LINES.add(new Line(k.label() + ", " + p, "query." + k.key() + "." + p + "_ms", "ms", false));
+			}
+			LINES.add(new Line(k.label() + ", throughput", "query." + k.key() + ".throughput", "/s", true));
+			LINES.add(new Line(k.label() + ", errors", "query." + k.key() + ".errors", "", false));
+		}
+		LINES.add(new Line("time to ready, empty database", "ready.first_seconds", "s", false));
+		LINES.add(new Line("time to ready, loaded database", "ready.loaded_seconds", "s", false));
+		LINES.add(new Line("server RSS after start", "memory.after_start_mb", "MB", false));
+		LINES.add(new Line("server RSS under load, max", "load.rss_max_mb", "MB", false));
+		LINES.add(new Line("server RSS under queries, max", "query.rss_max_mb", "MB", false));
+		LINES.add(new Line("PostgreSQL memory (PSS) under load, max", "load.postgres_pss_max_mb", "MB", false));
+		LINES.add(new Line("database size", "db.bytes_mb", "MB", false));
+		LINES.add(new Line("database size per resource", "db.bytes_per_resource", "bytes", false));
+	}
+
+	static void write(Path out, Path tunedDir, Path baselineDir) throws IOException {
+		Map<String, String> tuned = Bench.Metrics.read(tunedDir.resolve("metrics"));
+		Map<String, String> base = Files.exists(baselineDir.resolve("metrics"))
+				? Bench.Metrics.read(baselineDir.resolve("metrics")) : Map.of();
+		StringBuilder md = new StringBuilder();
+		md.append("| measure | tuned | HAPI defaults | ratio |\n|---|---:|---:|---:|\n");
+		StringBuilder json = new StringBuilder("{\n  \"machine\": \"").append(esc(tuned.getOrDefault("machine", "")))
+				.append("\",\n  \"size\": \"").append(esc(tuned.getOrDefault("size", ""))).append("\",\n  \"figures\": [\n");
+		String sep = "";
+		for (Line line : LINES) {
+			String t = tuned.get(line.key());
+			String b = base.get(line.key());
+			if (t == null && b == null) {
+				continue;
+			}
+			String ratio = ratio(t, b, line.higherIsBetter());
+			md.append("| ").append(line.label()).append(" | ").append(show(t, line.unit())).append(" | ")
+					.append(show(b, line.unit())).append(" | ").append(ratio).append(" |\n");
+			json.append(sep).append("    {\"measure\": \"").append(esc(line.label())).append("\", \"key\": \"")
+					.append(line.key()).append("\", \"unit\": \"").append(line.unit()).append("\", \"tuned\": ")
+					.append(t == null ? "null" : t).append(", \"baseline\": ").append(b == null ? "null" : b)
+					.append(", \"better_by\": ").append(ratio.equals("") ? "null" : ratio.replace("x", "")).append("}");
+			sep = ",\n";
+		}
+		json.append("\n  ],\n  \"tuned\": ").append(map(tuned)).append(",\n  \"baseline\": ").append(map(base)).append("\n}\n");
+		Files.writeString(out.resolve("results.json"), json);
+		String header = "# ChildLink benchmark: " + tuned.getOrDefault("size", "") + "\n\n" + tuned.getOrDefault("machine", "")
+				+ "; " + tuned.getOrDefault("world.children", "?") + " children (" + tuned.getOrDefault("load.resources", "?")
+				+ " resources loaded by the tuned server), seed " + tuned.getOrDefault("world.seed", "?") + ", as of "
+				+ tuned.getOrDefault("world.as_of", "?") + "; " + tuned.getOrDefault("load.clients", "?")
+				+ " loading clients, " + tuned.getOrDefault("query.users", "?") + " concurrent users per query for "
+				+ tuned.getOrDefault("query.seconds_per_kind", "?") + " s each. Baseline: "
+				+ base.getOrDefault("baseline.note", "the same run with HAPI's default storage settings") + ".\n"
+				+ "The ratio is how many times better the tuned server is (above 1: better).\n\n";
+		Files.writeString(out.resolve("results.md"), header + md + "\n![latency](latency.svg)\n\n![ingest](ingest.svg)\n");
+		Files.writeString(out.resolve("latency.svg"), latencyChart(tuned, base));
+		Files.writeString(out.resolve("ingest.svg"), ingestChart(tuned, base));
+		System.out.print(header + md);
+	}
+
+	static String ratio(String t, String b, boolean higherIsBetter) {
+		if (t == null || b == null) {
+			return "";
+		}
+		double tv = Double.parseDouble(t);
+		double bv = Double.parseDouble(b);
+		if (tv == 0 || bv == 0) {
+			return "";
+		}
+		return String.format(Locale.ROOT, "%.2fx", higherIsBetter ? tv / bv : bv / tv);
+	}
+
+	static String show(String v, String unit) {
+		if (v == null) {
+			return "-";
+		}
+		double d = Double.parseDouble(v);
+		String n = d >= 100 || d == Math.rint(d) ? String.format(Locale.ROOT, "%,.0f", d) : String.format(Locale.ROOT, "%.1f", d);
+		return unit.isEmpty() ? n : n + " " + unit;
+	}
+
+	static String esc(String s) {
+		return s.replace("\\", "\\\\").replace("\"", "\\\"");
+	}
+
+	static String map(Map<String, String> m) {
+		StringBuilder b = new StringBuilder("{");
+		String sep = "";
+		for (Map.Entry<String, String> e : m.entrySet()) {
+			String v = e.getValue();
+			boolean number = v.matches("-?[0-9]+(\\.[0-9]+)?");
+			boolean array = v.startsWith("[");
+			b.append(sep).append("\n    \"").append(esc(e.getKey())).append("\": ")
+					.append(number || array ? v : "\"" + esc(v) + "\"");
+			sep = ",";
+		}
+		return b.append("\n  }").toString();
+	}
+
+	/** p50 and p95 per query kind, tuned against baseline, as horizontal bars (log scale: the kinds differ 100x). */
+	static String latencyChart(Map<String, String> t, Map<String, String> b) {
+		int rowH = 46;
+		int left = 330;
+		int width = 980;
+		int height = 60 + rowH * Bench.KINDS.size() + 40;
+		double max = 1;
+		for (Bench.Kind k : Bench.KINDS) {
+			for (Map<String, String> m : List.of(t, b)) {
+				max = Math.max(max, Double.parseDouble(m.getOrDefault("query." + k.key() + ".p95_ms", "0")));
+			}
+		}
+		double logMax = Math.log10(max * 1.5);
+		double logMin = 0; // 1 ms
+		StringBuilder s = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + width + "\" height=\""
+				+ height + "\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+				+ "<text x=\"10\" y=\"20\" font-size=\"15\">Query latency, p95 (bar) and p50 (tick), ms, log scale: tuned (blue) vs HAPI defaults (grey)</text>\n");
+		for (int d = 1; d <= max * 1.5; d *= 10) {
+			double x = left + (Math.log10(d) - logMin) / (logMax - logMin) * (width - left - 20);
+			s.append(String.format(Locale.ROOT, "<line x1=\"%.0f\" y1=\"40\" x2=\"%.0f\" y2=\"%d\" stroke=\"#ddd\"/><text x=\"%.0f\" y=\"%d\">%d ms</text>\n",
+					x, x, height - 30, x - 10, height - 12, d));
+		}
+		int y = 50;
+		for (Bench.Kind k : Bench.KINDS) {
+			s.append("<text x=\"10\" y=\"").append(y + 22).append("\">").append(k.label().replace("&", "&amp;")).append("</text>\n");
+			int i = 0;
+			for (Map<String, String> m : List.of(t, b)) {
+				double p95 = Double.parseDouble(m.getOrDefault("query." + k.key() + ".p95_ms", "0"));
+				double p50 = Double.parseDouble(m.getOrDefault("query." + k.key() + ".p50_ms", "0"));
+				if (p95 > 0) {
+					double w = Math.max(1, (Math.log10(Math.max(1, p95)) - logMin) / (logMax - logMin) * (width - left - 20));
+					double x50 = left + Math.max(0, (Math.log10(Math.max(1, p50)) - logMin) / (logMax - logMin) * (width - left - 20));
+					int by = y + 4 + i * 18;
+					s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.0f\" height=\"15\" fill=\"%s\"/>"
+							+ "<line x1=\"%.0f\" y1=\"%d\" x2=\"%.0f\" y2=\"%d\" stroke=\"black\" stroke-width=\"2\"/>"
+							+ "<text x=\"%.0f\" y=\"%d\">%.1f</text>\n", left, by, w, i == 0 ? "#3a6ea5" : "#aaa", x50, by,
+							x50, by + 15, left + w + 4, by + 12, p95));
+				}
+				i++;
+			}
+			y += rowH;
+		}
+		return s.append("</svg>\n").toString();
+	}
+
+	/** Resources per second over the load, 10-second averages, tuned against baseline. */
+	static String ingestChart(Map<String, String> t, Map<String, String> b) {
+		long[] tl = timeline(t.get("load.timeline"));
+		long[] bl = timeline(b.get("load.timeline"));
+		int width = 980;
+		int height = 360;
+		int left = 60;
+		int n = Math.max(tl.length, bl.length);
+		long max = 1;
+		for (long v : tl) {
+			max = Math.max(max, v);
+		}
+		for (long v : bl) {
+			max = Math.max(max, v);
+		}
+		StringBuilder s = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + width + "\" height=\"" + height
+				+ "\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+				+ "<text x=\"10\" y=\"20\" font-size=\"15\">Ingest, resources/s (10 s averages) against minutes of load: tuned (blue) vs HAPI defaults (grey)</text>\n");
+		double sx = (width - left - 20.0) / Math.max(1, n - 1);
+		double sy = (height - 80.0) / max;
+		for (long v = 0; v <= max; v += Math.max(1, nice(max / 5))) {
+			double yy = height - 40 - v * sy;
+			s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.0f\" x2=\"%d\" y2=\"%.0f\" stroke=\"#ddd\"/><text x=\"5\" y=\"%.0f\">%d</text>\n",
+					left, yy, width - 20, yy, yy + 4, v));
+		}
+		for (int m = 0; m * 6 < n; m += Math.max(1, n / 60)) {
+			double xx = left + m * 6 * sx;
+			s.append(String.format(Locale.ROOT, "<text x=\"%.0f\" y=\"%d\">%d</text>\n", xx - 4, height - 22, m));
+		}
+		for (int pass = 0; pass < 2; pass++) {
+			long[] l = pass == 0 ? tl : bl;
+			StringBuilder pts = new StringBuilder();
+			for (int i = 0; i < l.length; i++) {
+				pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", left + i * sx, height - 40 - l[i] * sy));
+			}
+			s.append("<polyline fill=\"none\" stroke=\"").append(pass == 0 ? "#3a6ea5" : "#999").append("\" stroke-width=\"2\" points=\"")
+					.append(pts).append("\"/>\n");
+		}
+		return s.append("</svg>\n").toString();
+	}
+
+	static long nice(long v) {
+		long p = 1;
+		while (p * 10 <= v) {
+			p *= 10;
+		}
+		return v / p * p;
+	}
+
+	static long[] timeline(String text) {
+		if (text == null || text.length() < 3) {
+			return new long[0];
+		}
+		return Arrays.stream(text.substring(1, text.length() - 1).split(",")).mapToLong(Long::parseLong).toArray();
+	}
+}

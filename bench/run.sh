@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The ChildLink benchmark: a deterministic synthetic population loaded by concurrent transaction clients, then the
+# questions practitioners ask, by concurrent users; the same workload against the server with HAPI's default
+# storage settings (childlink.storage.tuned=false) as the baseline. Writes bench/results/SIZE/: results.json
+# (machine-readable), results.md (the table, with ratios), latency.svg and ingest.svg. Needs bash, curl and the JDK.
+#
+#   bench/run.sh quick     # 500 children (~24,000 resources), both servers: about 20 minutes
+#   bench/run.sh scale     # 50,000 children (~2.4 million resources): hours (see docs/performance.md)
+#
+# Settings (environment): CHILDREN, SEED (default 20261126), AS_OF (default: the Monday of this week), CLIENTS (4),
+# PER_BUNDLE (children per transaction, 2), USERS (concurrent query users, 4), SECONDS_PER_KIND (each query kind),
+# BASELINE_CHILDREN (children the baseline loads itself; 0 = all), WORK (where the databases go), PORT.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size=${1:-quick}
+case "$size" in
+  quick) children=${CHILDREN:-500}; seconds=${SECONDS_PER_KIND:-20}; baseline_children=${BASELINE_CHILDREN:-0} ;;
+  scale) children=${CHILDREN:-50000}; seconds=${SECONDS_PER_KIND:-60}; baseline_children=${BASELINE_CHILDREN:-5000} ;;
+  *) echo "usage: bench/run.sh quick|scale"; exit 2 ;;
+esac
+seed=${SEED:-20261126}
+as_of=${AS_OF:-$(date -u -d "$(date -u +%F) - $(( $(date -u +%u) - 1 )) days" +%F)}
+clients=${CLIENTS:-4}
+per_bundle=${PER_BUNDLE:-2}
+users=${USERS:-4}
+port=${PORT:-18090}
+work=${WORK:-/tmp/childlink-bench-$size}
+out=bench/results/$size
+. bench/lib.sh
+
+[ -f target/childlink.jar ] || mvn -B -q -DskipTests package
+mkdir -p "$out"
+rm -rf "$work" && mkdir -p "$work"
+javac -d "$work/classes" bench/Bench.java
+bench() { java -cp "$work/classes" Bench "$@"; }
+machine="$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | sed -n 1p), $(uname -sr)"
+base="http://localhost:$port/fhir"
+echo "benchmark $size: $children children, seed $seed, as of $as_of; $machine"
+
+rss_mb() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$pid/status"; }
+
+# start MODE DATA LOG: starts the server with the storage settings of MODE (tuned or baseline), timing it to ready
+start() {
+  local mode=$1 data=$2 log=$3 t0
+  t0=$(date +%s.%N)
+  if [ "$mode" = tuned ]; then
+    JAVA_OPTS="${TUNED_JAVA_OPTS:-}" start_server "$data" "$log" --childlink.storage.tuned=true
+  else
+    JAVA_OPTS="${BASELINE_JAVA_OPTS:-}" start_server "$data" "$log" --childlink.storage.tuned=false
+  fi
+  ready=$(echo "$(date +%s.%N) - $t0" | bc)
+}
+
+# settle TOKEN: waits until the absence flags the load queued are all brought up to date (the count stops moving)
+settle() {
+  local before=-1 now
+  while true; do
+    now=$(curl -fsS -H "Authorization: Bearer $1" "$base/Flag?_summary=count" | sed -n 's/.*"total" *: *\([0-9]*\).*/\1/p')
+    [ "$now" = "$before" ] && break
+    before=$now
+    sleep 10
+  done
+  echo "  absence flags: $now"
+}
+
+db_size() {
+  local dir=$1/postgres metrics=$2 bytes resources
+  bytes=$(du -sb "$dir/base" | cut -f1)
+  resources=$(sed -n 's/^load.resources=//p' "$metrics")
+  echo "db.bytes_mb=$((bytes / 1024 / 1024))" >>"$metrics"
+  echo "db.wal_mb=$(( $(du -sb "$dir/pg_wal" | cut -f1) / 1024 / 1024 ))" >>"$metrics"
+  echo "db.bytes_per_resource=$((bytes / resources))" >>"$metrics"
+}
+
+# run MODE LIMIT: a fresh database, the load (LIMIT children; 0 = all), the queries, the sizes, a restart
+run() {
+  local mode=$1 limit=$2 dir=$work/$1 data=$work/$1/data
+  mkdir -p "$dir"
+  printf 'machine=%s\nsize=%s\nmode=%s\n' "$machine" "$size" "$mode" >"$dir/metrics"
+  start "$mode" "$data" "$dir/server.log"
+  echo "ready.first_seconds=$ready" >>"$dir/metrics"
+  sleep 5
+  echo "memory.after_start_mb=$(rss_mb)" >>"$dir/metrics"
+  echo "[$mode] ready in ${ready}s, RSS $(rss_mb) MB; loading"
+  admin=$(admin_token "$data")
+  bench load "$base" "$admin" "$children" "$seed" "$as_of" "$clients" "$per_bundle" "$limit" "$dir" "$pid" "$data"
+  settle "$admin"
+  echo "[$mode] queries"
+  bench query "$base" target/childlink.jar "$data" "$dir" "$pid" "$users" "$seconds" "$seed" "$as_of"
+  stop_server
+  db_size "$data" "$dir/metrics"
+  start "$mode" "$data" "$dir/restart.log"
+  echo "ready.loaded_seconds=$ready" >>"$dir/metrics"
+  stop_server
+}
+
+trap 'stop_server' EXIT
+run tuned 0
+if [ "$baseline_children" = 0 ]; then
+  run baseline 0
+else
+  # at scale a full baseline load would take most of a day: the baseline loads the first BASELINE_CHILDREN
+  # children on a fresh database (ingest rate), and answers the queries on the tuned run's full database
+  run baseline "$baseline_children"
+  mkdir -p "$work/baseline-queries"
+  cp "$work/tuned/children.tsv" "$work/tuned/organisations.tsv" "$work/baseline-queries/"
+  : >"$work/baseline-queries/metrics"
+  start baseline "$work/tuned/data" "$work/baseline-queries/server.log"
+  bench query "$base" target/childlink.jar "$work/tuned/data" "$work/baseline-queries" "$pid" "$users" "$seconds" "$seed" "$as_of"
+  stop_server
+  grep '^query\.' "$work/baseline-queries/metrics" >>"$work/baseline/metrics.full"
+  grep -v '^query\.' "$work/baseline/metrics" >>"$work/baseline/metrics.full"
+  echo "baseline.note=HAPI's default storage settings; its ingest over the first $baseline_children children on a fresh database, its queries on the tuned run's full database" >>"$work/baseline/metrics.full"
+  mv "$work/baseline/metrics.full" "$work/baseline/metrics"
+fi
+cp "$work/tuned/metrics" "$out/tuned.metrics"
+cp "$work/baseline/metrics" "$out/baseline.metrics"
+bench report "$out" "$work/tuned" "$work/baseline"
+echo "results in $out/ (the databases are in $work; remove it when done)"
