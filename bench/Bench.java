@@ -110,6 +110,7 @@ public class Bench {
 						councils.get(s % councilCount)));
 			}
 			SplittableRandom random = new SplittableRandom(seed);
+			int[] pupils = new int[schoolCount]; // UPN serials run per school: one current UPN per child
 			long nhsBase = 999_000_000L;
 			for (int i = 0; i < size; i++) {
 				String nhs;
@@ -119,9 +120,10 @@ public class Bench {
 				School school = schools.get(random.nextInt(schools.size()));
 				int age = 4 + random.nextInt(12); // reception to year 11
 				LocalDate birth = LocalDate.of(2026 - age - 1, 9, 1).plusDays(random.nextInt(365));
-				String upn = upn(school.council().laNumber(), school.index(), 2020 + random.nextInt(7), i % 1000, false);
+				int serial = pupils[school.index()]++;
+				String upn = upn(school.council().laNumber(), school.index(), 2020 + random.nextInt(7), serial, false);
 				String former = random.nextDouble() < 0.05
-						? upn(school.council().laNumber(), school.index(), 2019, i % 1000, true) : null;
+						? upn(school.council().laNumber(), school.index(), 2019, serial, true) : null;
 				double roll = random.nextDouble();
 				double absence = roll < 0.80 ? random.nextDouble() * 0.06
 						: roll < 0.96 ? 0.10 + random.nextDouble() * 0.25 : 0.50 + random.nextDouble() * 0.3;

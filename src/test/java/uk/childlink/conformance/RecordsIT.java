@@ -248,6 +248,28 @@ class RecordsIT extends IntegrationTest {
 				.returnBundle(Bundle.class).execute().getEntry()).isEmpty();
 	}
 
+	/** Validated as one bundle, a transaction's conditional references still mean what they mean to HAPI. */
+	@Test
+	void aTransactionMayReferToTheChildByNhsNumber() {
+		IGenericClient client = client();
+		String nhs = Fixtures.nextNhsNumber();
+		IIdType childId = client.create().resource(Fixtures.child(nhs, "Conditional", "Cass", "2017-02-02")).execute()
+				.getId().toUnqualifiedVersionless();
+		Reference school = ref(client.create().resource(Records.school(Records.nextUrn())).execute().getId());
+		Reference byNhsNumber = new Reference("Patient?identifier=" + NHS_NUMBER_SYSTEM + "|" + nhs);
+		Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		tx.addEntry().setResource(Records.attendanceWeek(byNhsNumber, school, "2026-09-07", "2026-09-11", 10, 0, 0))
+				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+		tx.addEntry().setResource(Records.attendanceWeek(byNhsNumber, school, "2026-09-14", "2026-09-18", 9, 0, 1))
+				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+
+		Bundle answer = client.transaction().withBundle(tx).execute();
+
+		assertThat(answer.getEntry()).allSatisfy(e -> assertThat(e.getResponse().getStatus()).startsWith("201"));
+		assertThat(client.search().byUrl("Observation?subject=" + childId.getValue()).returnBundle(Bundle.class)
+				.execute().getEntry()).hasSize(2);
+	}
+
 	@Test
 	void claimingOneOfOurProfilesThatDoesNotExistIsRefused() {
 		Observation weight = Fixtures.weight(childRef(client(), Fixtures.nextNhsNumber()), 19);

@@ -61,8 +61,7 @@ final class ProfileValidationInterceptor {
 		if (transaction.getType() != Bundle.BundleType.TRANSACTION || request.getUserData().containsKey(IN_BATCH)) {
 			return;
 		}
-		List<IBaseResource> written = new ArrayList<>();
-		List<String> fullUrls = new ArrayList<>();
+		List<Bundle.BundleEntryComponent> written = new ArrayList<>();
 		List<String> locations = new ArrayList<>();
 		for (int i = 0; i < transaction.getEntry().size(); i++) {
 			Bundle.BundleEntryComponent entry = transaction.getEntry().get(i);
@@ -70,16 +69,15 @@ final class ProfileValidationInterceptor {
 			if (!entry.hasResource() || (method != Bundle.HTTPVerb.POST && method != Bundle.HTTPVerb.PUT)) {
 				continue;
 			}
-			written.add(entry.getResource());
-			fullUrls.add(entry.hasFullUrl() ? entry.getFullUrl() : null);
+			written.add(entry);
 			locations.add("Bundle.entry[" + i + "].resource");
 		}
-		OperationOutcome errors = validator.errorsOfEach(written, fullUrls, locations);
+		OperationOutcome errors = validator.errorsOfEach(written, locations);
 		if (errors != null) {
 			throw new UnprocessableEntityException(fhirContext, errors);
 		}
 		Set<IBaseResource> checked = Collections.newSetFromMap(new IdentityHashMap<>());
-		checked.addAll(written);
+		written.forEach(entry -> checked.add(entry.getResource()));
 		request.getUserData().put(CHECKED, checked);
 	}
 

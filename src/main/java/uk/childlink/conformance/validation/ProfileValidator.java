@@ -72,59 +72,61 @@ final class ProfileValidator {
 	}
 
 	/**
-	 * The errors of several resources (the entries of one transaction), checked in ONE pass of the validator as the
-	 * entries of a collection Bundle, each carrying the profiles that apply to it; null when all are valid.
-	 * HAPI builds a new instance validator for every call, and each one parses the validator's OID table from the
-	 * classpath: that was 60% of the time of a transaction of attendance records checked entry by entry (JFR,
-	 * docs/performance.md). Only errors inside an entry's resource count (a bare collection Bundle has none of its
-	 * own that matter here); each is located at the transaction's entry, as {@code bundleEntries} names it.
-	 *
-	 * @param fullUrls the entries' fullUrls (null where there is none), so that references between them resolve
+	 * The errors of the entries of one transaction, checked in ONE pass of the validator as the entries of a copy of
+	 * the transaction, each resource carrying the profiles that apply to it; null when all are valid. HAPI builds a
+	 * new instance validator for every call, and each one parses the validator's OID table from the classpath: that
+	 * was 60% of the time of a transaction of attendance records checked entry by entry (JFR, docs/performance.md).
+	 * The copy is a transaction (with each entry's request) so that conditional references
+	 * ({@code Patient?identifier=...}) and references between entries mean what they mean to HAPI. Only errors inside
+	 * the resource of an entry this server checks count (the bundle's own rules are HAPI's to apply); each is located
+	 * at the transaction's entry, as {@code bundleEntries} names it.
 	 */
-	OperationOutcome errorsOfEach(List<IBaseResource> resources, List<String> fullUrls, List<String> bundleEntries) {
-		Bundle together = new Bundle().setType(Bundle.BundleType.COLLECTION);
-		List<Integer> positions = new ArrayList<>();
-		for (int i = 0; i < resources.size(); i++) {
-			IBaseResource resource = resources.get(i);
-			Set<String> profiles = selector.profilesFor(resource);
-			if (profiles.isEmpty() && !selector.carriesOurCodes(resource)) {
-				continue;
+	OperationOutcome errorsOfEach(List<Bundle.BundleEntryComponent> entries, List<String> bundleEntries) {
+		Bundle together = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		Set<Integer> checked = new java.util.HashSet<>();
+		for (int i = 0; i < entries.size(); i++) {
+			Bundle.BundleEntryComponent entry = entries.get(i);
+			Resource copy = entry.getResource().copy();
+			Set<String> profiles = selector.profilesFor(copy);
+			if (!profiles.isEmpty() || selector.carriesOurCodes(copy)) {
+				checked.add(i);
 			}
-			Resource copy = ((Resource) resource).copy();
 			profiles.forEach(profile -> {
 				if (!copy.getMeta().hasProfile(profile)) {
 					copy.getMeta().addProfile(profile);
 				}
 			});
 			// the validator refuses relative references in an entry without a fullUrl: give it a neutral one
-			String fullUrl = fullUrls.get(i) != null ? fullUrls.get(i)
-					: "https://validation.invalid/fhir/" + resource.fhirType() + "/"
-							+ (resource.getIdElement().hasIdPart() ? resource.getIdElement().getIdPart() : "entry-" + (i + 1));
-			together.addEntry().setFullUrl(fullUrl).setResource(copy);
-			positions.add(i);
+			String fullUrl = entry.hasFullUrl() ? entry.getFullUrl()
+					: "https://validation.invalid/fhir/" + copy.fhirType() + "/"
+							+ (copy.getIdElement().hasIdPart() ? copy.getIdElement().getIdPart() : "entry-" + (i + 1));
+			together.addEntry().setFullUrl(fullUrl).setResource(copy).setRequest(entry.getRequest().copy());
 		}
-		if (positions.isEmpty()) {
+		if (checked.isEmpty()) {
 			return null;
 		}
 		OperationOutcome outcome = new OperationOutcome();
+		Set<String> seen = new java.util.HashSet<>();
 		for (SingleValidationMessage message : validate(together, new ValidationOptions()).getMessages()) {
 			Matcher entry = ENTRY_LOCATION.matcher(message.getLocationString() == null ? "" : message.getLocationString());
-			if (!blocks(message) || !entry.lookingAt()) {
+			if (!blocks(message) || !entry.lookingAt() || !checked.contains(Integer.parseInt(entry.group(1)))) {
 				continue;
 			}
-			int position = positions.get(Integer.parseInt(entry.group(1)));
+			int position = Integer.parseInt(entry.group(1));
 			String rest = message.getLocationString().substring(entry.end());
-			String type = resources.get(position).fhirType();
+			String type = entries.get(position).getResource().fhirType();
 			String location = location(type, type + rest, bundleEntries.get(position));
-			outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(IssueType.PROCESSING)
-					.setDiagnostics(message.getMessage()).addLocation(location).addExpression(location);
+			if (seen.add(location + "\n" + message.getMessage())) {
+				outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(IssueType.PROCESSING)
+						.setDiagnostics(message.getMessage()).addLocation(location).addExpression(location);
+			}
 		}
 		return outcome.hasIssue() ? outcome : null;
 	}
 
 	/** An entry's resource in the validator's locations: {@code Bundle.entry[3].resource/*Observation/null*&#47;}. */
 	private static final Pattern ENTRY_LOCATION =
-			Pattern.compile("Bundle\\.entry\\[(\\d+)\\]\\.resource(?:/\\*[^*]*\\*/|\\.ofType\\([A-Za-z]+\\))?");
+			Pattern.compile("Bundle\\.entry\\[(\\d+)\\]\\.resource(?:/\\*[^*]*\\*/)*");
 
 	/**
 	 * HAPI's validator converts every StructureDefinition it knows to its internal model on first use and caches
