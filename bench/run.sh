@@ -2,10 +2,10 @@
 # The ChildLink benchmark: a deterministic synthetic population loaded by concurrent transaction clients, then the
 # questions practitioners ask, by concurrent users; the same workload against the server with HAPI's default
 # storage settings (childlink.storage.tuned=false) as the baseline. Writes bench/results/SIZE/: results.json
-# (machine-readable), results.md (the table, with ratios), latency.svg and ingest.svg. Needs bash, curl and the JDK.
+# (machine-readable), results.md (the table, with ratios), latency.svg and ingest.svg. Needs bash, curl, bc and the JDK.
 #
-#   bench/run.sh quick     # 500 children (~24,000 resources), both servers: about 20 minutes
-#   bench/run.sh scale     # 50,000 children (~2.4 million resources): hours (see docs/performance.md)
+#   bench/run.sh quick     # 500 children (~20,500 resources), both servers: about 25 minutes
+#   bench/run.sh scale     # 50,000 children (~2 million resources): hours (see docs/performance.md)
 #
 # Settings (environment): CHILDREN, SEED (default 20261126), AS_OF (default: the Monday of this week), CLIENTS (4),
 # PER_BUNDLE (children per transaction, 2), USERS (concurrent query users, 4), SECONDS_PER_KIND (each query kind),

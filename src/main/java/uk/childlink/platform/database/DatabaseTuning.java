@@ -10,7 +10,7 @@ import uk.childlink.platform.StorageProperties;
 /**
  * The database side of the storage tuning ({@code childlink.storage.tuned}, docs/performance.md): what the JDBC
  * driver does with a batch, and, for the embedded PostgreSQL, the server settings a write-heavy load needs. An
- * external PostgreSQL's settings belong to its operator (the README lists the same ones as advice).
+ * external PostgreSQL's settings belong to its operator (docs/performance.md lists these as advice).
  */
 @Configuration(proxyBeanMethods = false)
 class DatabaseTuning {
