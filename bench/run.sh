@@ -2,12 +2,13 @@
 # The ChildLink benchmark: a deterministic synthetic population loaded by concurrent transaction clients, then the
 # questions practitioners ask, by concurrent users; the same workload against the server with HAPI's default
 # storage settings (childlink.storage.tuned=false) as the baseline. Writes bench/results/SIZE/: results.json
-# (machine-readable), results.md (the table, with ratios), latency.svg and ingest.svg. Needs bash, curl, bc and the JDK.
+# (machine-readable), results.md (the table, with ratios), latency.svg and ingest.svg. Needs bash, curl, GNU coreutils and the JDK.
 #
 #   bench/run.sh quick     # 500 children (~20,500 resources), both servers: about 25 minutes
 #   bench/run.sh scale     # 50,000 children (~2 million resources): hours (see docs/performance.md)
 #
-# Settings (environment): CHILDREN, SEED (default 20261126), AS_OF (default: the Monday of this week), CLIENTS (4),
+# Settings (environment): CHILDREN, SEED (default 20261126), AS_OF (default: the Monday of this week;
+# keep it in the current school year, which the absence flags follow), CLIENTS (4),
 # PER_BUNDLE (children per transaction, 2), USERS (concurrent query users, 4), SECONDS_PER_KIND (each query kind),
 # BASELINE_CHILDREN (children the baseline loads itself; 0 = all), WORK (where the databases go), PORT.
 set -euo pipefail
@@ -48,14 +49,14 @@ start() {
   else
     JAVA_OPTS="${BASELINE_JAVA_OPTS:-}" start_server "$data" "$log" --childlink.storage.tuned=false
   fi
-  ready=$(echo "$(date +%s.%N) - $t0" | bc)
+  ready=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 }
 
 # settle TOKEN: waits until the absence flags the load queued are all brought up to date (the count stops moving)
 settle() {
   local before=-1 now
   while true; do
-    now=$(curl -fsS -H "Authorization: Bearer $1" "$base/Flag?_summary=count" | sed -n 's/.*"total" *: *\([0-9]*\).*/\1/p')
+    now=$(curl -fsS -H "Authorization: Bearer $1" "$base/Flag?_summary=count" | sed -n 's/.*"total" *: *\([0-9]*\).*/\1/p' || true)
     [ "$now" = "$before" ] && break
     before=$now
     sleep 10
@@ -69,7 +70,7 @@ db_size() {
   resources=$(sed -n 's/^load.resources=//p' "$metrics")
   echo "db.bytes_mb=$((bytes / 1024 / 1024))" >>"$metrics"
   echo "db.wal_mb=$(( $(du -sb "$dir/pg_wal" | cut -f1) / 1024 / 1024 ))" >>"$metrics"
-  echo "db.bytes_per_resource=$((bytes / resources))" >>"$metrics"
+  if [ "${resources:-0}" -gt 0 ]; then echo "db.bytes_per_resource=$((bytes / resources))" >>"$metrics"; fi
 }
 
 # run MODE LIMIT: a fresh database, the load (LIMIT children; 0 = all), the queries, the sizes, a restart
@@ -109,7 +110,9 @@ else
   bench query "$base" target/childlink.jar "$work/tuned/data" "$work/baseline-queries" "$pid" "$users" "$seconds" "$seed" "$as_of"
   stop_server
   grep '^query\.' "$work/baseline-queries/metrics" >>"$work/baseline/metrics.full"
-  grep -v '^query\.' "$work/baseline/metrics" >>"$work/baseline/metrics.full"
+  # figures of the baseline's own, smaller database are not comparable with the tuned run's: left out
+  grep -v -E '^(query\.|db\.|ready\.loaded_seconds|load\.rss_max_mb|load\.postgres_pss_max_mb)' \
+    "$work/baseline/metrics" >>"$work/baseline/metrics.full"
   echo "baseline.note=HAPI's default storage settings; its ingest over the first $baseline_children children on a fresh database, its queries on the tuned run's full database" >>"$work/baseline/metrics.full"
   mv "$work/baseline/metrics.full" "$work/baseline/metrics"
 fi

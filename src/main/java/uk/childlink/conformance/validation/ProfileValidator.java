@@ -108,7 +108,15 @@ final class ProfileValidator {
 		OperationOutcome outcome = new OperationOutcome();
 		Set<String> seen = new java.util.HashSet<>();
 		for (SingleValidationMessage message : validate(together, new ValidationOptions()).getMessages()) {
-			Matcher entry = ENTRY_LOCATION.matcher(message.getLocationString() == null ? "" : message.getLocationString());
+			String where = message.getLocationString() == null ? "" : message.getLocationString();
+			Matcher entry = ENTRY_LOCATION.matcher(where);
+			if (blocks(message) && !entry.lookingAt()
+					&& (where.isBlank() || message.getSeverity() == ResultSeverityEnum.FATAL)) {
+				// the validator failed as a whole, as it would have for each entry checked alone: still a refusal
+				outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(IssueType.PROCESSING)
+						.setDiagnostics(message.getMessage()).addLocation("Bundle").addExpression("Bundle");
+				continue;
+			}
 			if (!blocks(message) || !entry.lookingAt() || !checked.contains(Integer.parseInt(entry.group(1)))) {
 				continue;
 			}

@@ -2,6 +2,7 @@ package uk.childlink.platform.database;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,18 +30,24 @@ class DatabaseTuning {
 
 	/**
 	 * With reWriteBatchedInserts the driver sends a JDBC batch of INSERTs as a few multi-row INSERT statements
-	 * instead of one round trip per row.
+	 * instead of one round trip per row. An operator's own choice (in the JDBC URL or the pool's data source
+	 * properties) stands. The settings are looked up only when the DataSource is built, so that declaring this
+	 * post-processor does not create them early.
 	 */
 	@Bean
-	static BeanPostProcessor batchedInserts(StorageProperties storage) {
+	static BeanPostProcessor batchedInserts(ObjectProvider<StorageProperties> storage) {
 		return new BeanPostProcessor() {
 			@Override
 			public Object postProcessBeforeInitialization(Object bean, String name) {
-				if (storage.tuned() && bean instanceof HikariDataSource hikari) {
-					hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+				if (bean instanceof HikariDataSource hikari && storage.getObject().tuned()
+						&& !hikari.getDataSourceProperties().containsKey(REWRITE)
+						&& (hikari.getJdbcUrl() == null || !hikari.getJdbcUrl().contains(REWRITE))) {
+					hikari.addDataSourceProperty(REWRITE, "true");
 				}
 				return bean;
 			}
 		};
 	}
+
+	private static final String REWRITE = "reWriteBatchedInserts";
 }
