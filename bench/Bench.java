@@ -615,7 +615,11 @@ public class Bench {
 		metrics.put("query.seconds_per_kind", seconds);
 		MemorySampler memory = new MemorySampler(serverPid, Path.of(dataDir));
 		memory.start();
+		String only = System.getenv().getOrDefault("KINDS", ""); // e.g. KINDS=nhs,everything: just those
 		for (Kind kind : KINDS) {
+			if (!only.isBlank() && !List.of(only.split(",")).contains(kind.key())) {
+				continue;
+			}
 			SplittableRandom pick = new SplittableRandom(seed + kind.key().hashCode());
 			List<String[]> requests = new ArrayList<>(); // [token, path]
 			for (int i = 0; i < 20_000; i++) {

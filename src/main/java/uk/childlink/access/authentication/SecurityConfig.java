@@ -2,6 +2,7 @@ package uk.childlink.access.authentication;
 
 import ca.uhn.fhir.context.FhirContext;
 import com.nimbusds.jose.JOSEException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,11 +101,12 @@ class SecurityConfig {
 			validators.add(new JwtClaimValidator<List<String>>("aud",
 					aud -> aud != null && aud.contains(access.audience())));
 		}
-		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
+		OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(validators);
+		decoder.setJwtValidator(validator);
 		// the issuer stays a string: it need not be a URL (the development issuer's is a URN), and a token whose
 		// iss cannot be converted must be refused (401) by the issuer check, not fail in conversion (500)
 		decoder.setClaimSetConverter(MappedJwtClaimSetConverter.withDefaults(
 				Map.of(JwtClaimNames.ISS, iss -> iss == null ? null : iss.toString())));
-		return decoder;
+		return new RememberedTokens(decoder, validator, Duration.ofMinutes(5), 10_000);
 	}
 }
