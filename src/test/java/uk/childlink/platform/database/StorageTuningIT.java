@@ -8,11 +8,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
+import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import uk.childlink.support.Fixtures;
 import uk.childlink.support.IntegrationTest;
 
-/** The storage tuning is on by default (docs/performance.md): the driver batches inserts, PostgreSQL is sized. */
+/**
+ * The storage tuning is on by default (docs/performance.md): the driver batches inserts, PostgreSQL is sized, a
+ * child looked up by NHS number is found without storing the search.
+ */
 class StorageTuningIT extends IntegrationTest {
 
 	@Autowired
@@ -27,6 +32,29 @@ class StorageTuningIT extends IntegrationTest {
 			assertThat(setting(statement, "max_wal_size")).isEqualTo("4GB");
 			assertThat(setting(statement, "checkpoint_timeout")).isEqualTo("15min");
 			assertThat(setting(statement, "random_page_cost")).isEqualTo("1.1");
+		}
+	}
+
+	@Test
+	void aChildFoundByNhsNumberIsNotStoredAsASearch() throws SQLException {
+		String nhs = Fixtures.nextNhsNumber();
+		client().create().resource(Fixtures.child(nhs, "Lookup", "Lou", "2016-06-06")).execute();
+		long before = storedSearches();
+
+		Bundle found = client().search().byUrl("Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|" + nhs)
+				.returnBundle(Bundle.class).execute();
+		Bundle byName = client().search().byUrl("Patient?family=Lookup").returnBundle(Bundle.class).execute();
+
+		assertThat(found.getEntry()).hasSize(1);
+		assertThat(byName.getEntry()).isNotEmpty();
+		assertThat(storedSearches()).isEqualTo(before + 1); // the search by name only
+	}
+
+	private long storedSearches() throws SQLException {
+		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT count(*) FROM hfj_search")) {
+			result.next();
+			return result.getLong(1);
 		}
 	}
 
