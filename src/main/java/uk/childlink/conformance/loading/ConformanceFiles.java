@@ -10,6 +10,7 @@ import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import uk.childlink.platform.StorageProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,8 +25,12 @@ public final class ConformanceFiles {
 
 	private final List<IBaseResource> resources;
 
-	ConformanceFiles(FhirContext fhirContext) {
-		this.resources = List.copyOf(readAll(fhirContext));
+	/**
+	 * Without the storage tuning ({@code childlink.storage.tuned=false}) the search parameters it retires
+	 * ({@code fhir-profiles/storage/}) are left out, so that a new database has HAPI's defaults.
+	 */
+	ConformanceFiles(FhirContext fhirContext, StorageProperties storage) {
+		this.resources = List.copyOf(read(fhirContext, storage.tuned()));
 	}
 
 	/** The packaged resources, parsed; the same instances for every caller, so read them, do not change them. */
@@ -34,13 +39,17 @@ public final class ConformanceFiles {
 	}
 
 	public static List<IBaseResource> readAll(FhirContext fhirContext) {
+		return read(fhirContext, true);
+	}
+
+	private static List<IBaseResource> read(FhirContext fhirContext, boolean withStorageTuning) {
 		PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver();
 		List<IBaseResource> resources = new ArrayList<>();
 		try {
 			for (String location : LOCATIONS) {
 				for (Resource file : resolver.getResources(location)) {
 					String path = file.getURL().getPath();
-					if (path.contains("/examples/")) {
+					if (path.contains("/examples/") || (!withStorageTuning && path.contains("/fhir-profiles/storage/"))) {
 						continue;
 					}
 					try (InputStream in = file.getInputStream()) {

@@ -1,7 +1,9 @@
 package uk.childlink.platform.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -48,6 +50,17 @@ class StorageTuningIT extends IntegrationTest {
 		assertThat(found.getEntry()).hasSize(1);
 		assertThat(byName.getEntry()).isNotEmpty();
 		assertThat(storedSearches()).isEqualTo(before + 1); // the search by name only
+	}
+
+	@Test
+	void theObservationSearchParametersNobodyUsesAreRetired() {
+		assertThatThrownBy(() -> client().search().byUrl("Observation?combo-code=http://loinc.org|8867-4")
+				.returnBundle(Bundle.class).execute())
+				.isInstanceOfSatisfying(InvalidRequestException.class,
+						e -> assertThat(e.getMessage()).contains("combo-code"));
+		// the ones the documented searches use stay
+		assertThat(client().search().byUrl("Observation?component-code=https://fhir.childlink.uk/CodeSystem/"
+				+ "attendance-category|unauthorised&_count=1").returnBundle(Bundle.class).execute()).isNotNull();
 	}
 
 	private long storedSearches() throws SQLException {
