@@ -41,7 +41,8 @@ final class OneChildLookups {
 	}
 
 	private static boolean namesOneChild(IQueryParameterType parameter) {
-		return parameter instanceof TokenParam token && token.getModifier() == null
-				&& ONE_CHILD_SYSTEMS.contains(token.getSystem()) && token.getValue() != null;
+		// (:missing has no system; Set.of refuses to look up null)
+		return parameter instanceof TokenParam token && token.getModifier() == null && token.getMissing() == null
+				&& token.getSystem() != null && ONE_CHILD_SYSTEMS.contains(token.getSystem()) && token.getValue() != null;
 	}
 }
