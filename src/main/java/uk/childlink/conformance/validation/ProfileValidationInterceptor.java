@@ -99,7 +99,7 @@ final class ProfileValidationInterceptor {
 				&& checked.contains(resource)) {
 			return;
 		}
-		OperationOutcome errors = validator.errors(resource, null);
+		OperationOutcome errors = validator.errors(resource);
 		if (errors != null) {
 			throw new UnprocessableEntityException(fhirContext, errors);
 		}

@@ -7,7 +7,7 @@ import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationOptions;
 import ca.uhn.fhir.validation.ValidationResult;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -43,10 +43,9 @@ final class ProfileValidator {
 
 	/**
 	 * The errors, as an OperationOutcome; null when the resource meets every profile that applies to it. Locations
-	 * are FHIRPath from the resource, or from {@code bundleEntry} (e.g. {@code Bundle.entry[3].resource}) when the
-	 * resource came in a Bundle.
+	 * are FHIRPath from the resource.
 	 */
-	OperationOutcome errors(IBaseResource resource, String bundleEntry) {
+	OperationOutcome errors(IBaseResource resource) {
 		Set<String> profiles = selector.profilesFor(resource);
 		if (profiles.isEmpty() && !selector.carriesOurCodes(resource)) {
 			return null;
@@ -61,14 +60,14 @@ final class ProfileValidator {
 		}
 		OperationOutcome outcome = new OperationOutcome();
 		for (SingleValidationMessage error : errors) {
-			OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
-					.setSeverity(IssueSeverity.ERROR)
-					.setCode(IssueType.PROCESSING)
-					.setDiagnostics(error.getMessage());
-			String location = location(resource.fhirType(), error.getLocationString(), bundleEntry);
-			issue.addLocation(location).addExpression(location);
+			addError(outcome, error.getMessage(), location(resource.fhirType(), error.getLocationString(), null));
 		}
 		return outcome;
+	}
+
+	private static void addError(OperationOutcome outcome, String diagnostics, String location) {
+		outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(IssueType.PROCESSING).setDiagnostics(diagnostics)
+				.addLocation(location).addExpression(location);
 	}
 
 	/**
@@ -83,7 +82,7 @@ final class ProfileValidator {
 	 */
 	OperationOutcome errorsOfEach(List<Bundle.BundleEntryComponent> entries, List<String> bundleEntries) {
 		Bundle together = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-		Set<Integer> checked = new java.util.HashSet<>();
+		Set<Integer> checked = new HashSet<>();
 		for (int i = 0; i < entries.size(); i++) {
 			Bundle.BundleEntryComponent entry = entries.get(i);
 			Resource copy = entry.getResource().copy();
@@ -106,15 +105,14 @@ final class ProfileValidator {
 			return null;
 		}
 		OperationOutcome outcome = new OperationOutcome();
-		Set<String> seen = new java.util.HashSet<>();
+		Set<String> seen = new HashSet<>();
 		for (SingleValidationMessage message : validate(together, new ValidationOptions()).getMessages()) {
 			String where = message.getLocationString() == null ? "" : message.getLocationString();
 			Matcher entry = ENTRY_LOCATION.matcher(where);
 			if (blocks(message) && !entry.lookingAt()
 					&& (where.isBlank() || message.getSeverity() == ResultSeverityEnum.FATAL)) {
 				// the validator failed as a whole, as it would have for each entry checked alone: still a refusal
-				outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(IssueType.PROCESSING)
-						.setDiagnostics(message.getMessage()).addLocation("Bundle").addExpression("Bundle");
+				addError(outcome, message.getMessage(), "Bundle");
 				continue;
 			}
 			if (!blocks(message) || !entry.lookingAt() || !checked.contains(Integer.parseInt(entry.group(1)))) {
@@ -125,8 +123,7 @@ final class ProfileValidator {
 			String type = entries.get(position).getResource().fhirType();
 			String location = location(type, type + rest, bundleEntries.get(position));
 			if (seen.add(location + "\n" + message.getMessage())) {
-				outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(IssueType.PROCESSING)
-						.setDiagnostics(message.getMessage()).addLocation(location).addExpression(location);
+				addError(outcome, message.getMessage(), location);
 			}
 		}
 		return outcome.hasIssue() ? outcome : null;
@@ -158,7 +155,7 @@ final class ProfileValidator {
 	void warmUp() {
 		Patient child = new Patient();
 		child.addName().setFamily("Warm-up");
-		errors(child, null);
+		errors(child);
 	}
 
 	/** FHIRPath of the error; the resource itself when the validator gives none (a profile it cannot find, say). */
