@@ -938,7 +938,8 @@ final class Report {
 				+ "; " + tuned.getOrDefault("world.children", "?") + " children (" + tuned.getOrDefault("load.resources", "?")
 				+ " resources loaded by the tuned server), seed " + tuned.getOrDefault("world.seed", "?") + ", as of "
 				+ tuned.getOrDefault("world.as_of", "?") + "; " + tuned.getOrDefault("load.clients", "?")
-				+ " loading clients, " + tuned.getOrDefault("query.users", "?") + " concurrent users per query for "
+				+ " loading clients, profile validation on write " + tuned.getOrDefault("load.validation", "on") + "; "
+				+ tuned.getOrDefault("query.users", "?") + " concurrent users per query for "
 				+ tuned.getOrDefault("query.seconds_per_kind", "?") + " s each. Baseline: "
 				+ base.getOrDefault("baseline.note", "the same run with HAPI's default storage settings") + ".\n"
 				+ "The ratio is how many times better the tuned server is (above 1: better).\n\n";

@@ -1,11 +1,13 @@
 # Shared by the benchmarks (source it from the repository root).
 
-# start_server DATA_DIR LOG [extra server arguments...]: starts the packaged jar on $port with its data in DATA_DIR and
+# The server jar: ${JAR}, else target/childlink.jar.
+
+# start_server DATA_DIR LOG [extra server arguments...]: starts the server jar on $port with its data in DATA_DIR and
 # waits until it is ready; sets $pid. ${JAVA_OPTS} go to the JVM.
 start_server() {
   local data=$1 log=$2
   shift 2
-  java ${JAVA_OPTS:-} -jar target/childlink.jar --server.port="$port" --childlink.server.data-dir="$data" "$@" \
+  java ${JAVA_OPTS:-} -jar "${JAR:-target/childlink.jar}" --server.port="$port" --childlink.server.data-dir="$data" "$@" \
     >"$log" 2>&1 &
   pid=$!
   until curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; do
@@ -26,7 +28,7 @@ stop_server() {
 token() {
   local data=$1
   shift
-  java -jar target/childlink.jar token --data-dir "$data" "$@"
+  java -jar "${JAR:-target/childlink.jar}" token --data-dir "$data" "$@"
 }
 
 # admin_token DATA_DIR: an admin's token with every scope, for loading data.

@@ -10,13 +10,19 @@
 # Settings (environment): CHILDREN, SEED (default 20261126), AS_OF (default: the Monday of this week;
 # keep it in the current school year, which the absence flags follow), CLIENTS (4),
 # PER_BUNDLE (children per transaction, 2), USERS (concurrent query users, 4), SECONDS_PER_KIND (each query kind),
-# BASELINE_CHILDREN (children the baseline loads itself; 0 = all), WORK (where the databases go), PORT.
+# BASELINE_CHILDREN (children the baseline loads itself; 0 = all), WORK (where the databases go), OUT (where the
+# results go), PORT,
+# VALIDATE (profile validation on write during the run: on for quick; off for scale, where a load at the ~100
+# resources/s of validation would take six hours; off is the server's switch for supervised bulk loads, ADR 0006).
+# The jar is copied to WORK first: the build can change while a long run goes on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-quick}
 case "$size" in
-  quick) children=${CHILDREN:-500}; seconds=${SECONDS_PER_KIND:-20}; baseline_children=${BASELINE_CHILDREN:-0} ;;
-  scale) children=${CHILDREN:-50000}; seconds=${SECONDS_PER_KIND:-60}; baseline_children=${BASELINE_CHILDREN:-5000} ;;
+  quick) children=${CHILDREN:-500}; seconds=${SECONDS_PER_KIND:-20}; baseline_children=${BASELINE_CHILDREN:-0}
+    validate=${VALIDATE:-on} ;;
+  scale) children=${CHILDREN:-50000}; seconds=${SECONDS_PER_KIND:-60}; baseline_children=${BASELINE_CHILDREN:-5000}
+    validate=${VALIDATE:-off} ;;
   *) echo "usage: bench/run.sh quick|scale"; exit 2 ;;
 esac
 seed=${SEED:-20261126}
@@ -26,17 +32,24 @@ per_bundle=${PER_BUNDLE:-2}
 users=${USERS:-4}
 port=${PORT:-18090}
 work=${WORK:-/tmp/childlink-bench-$size}
-out=bench/results/$size
+out=${OUT:-bench/results/$size}
 . bench/lib.sh
 
 [ -f target/childlink.jar ] || mvn -B -q -DskipTests package
 mkdir -p "$out"
 rm -rf "$work" && mkdir -p "$work"
+cp target/childlink.jar "$work/childlink.jar"
+JAR=$work/childlink.jar
 javac -d "$work/classes" bench/Bench.java
 bench() { java -cp "$work/classes" Bench "$@"; }
 machine="$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | sed -n 1p), $(uname -sr)"
 base="http://localhost:$port/fhir"
-echo "benchmark $size: $children children, seed $seed, as of $as_of; $machine"
+case "$validate" in
+  on) validation_args=() ;;
+  off) validation_args=(--childlink.conformance.validate-on-write=false) ;;
+  *) echo "VALIDATE is on or off"; exit 2 ;;
+esac
+echo "benchmark $size: $children children, seed $seed, as of $as_of, validation $validate; $machine"
 
 rss_mb() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$pid/status"; }
 
@@ -45,9 +58,9 @@ start() {
   local mode=$1 data=$2 log=$3 t0
   t0=$(date +%s.%N)
   if [ "$mode" = tuned ]; then
-    JAVA_OPTS="${TUNED_JAVA_OPTS:-}" start_server "$data" "$log" --childlink.storage.tuned=true
+    JAVA_OPTS="${TUNED_JAVA_OPTS:-}" start_server "$data" "$log" --childlink.storage.tuned=true "${validation_args[@]}"
   else
-    JAVA_OPTS="${BASELINE_JAVA_OPTS:-}" start_server "$data" "$log" --childlink.storage.tuned=false
+    JAVA_OPTS="${BASELINE_JAVA_OPTS:-}" start_server "$data" "$log" --childlink.storage.tuned=false "${validation_args[@]}"
   fi
   ready=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 }
@@ -77,7 +90,7 @@ db_size() {
 run() {
   local mode=$1 limit=$2 dir=$work/$1 data=$work/$1/data
   mkdir -p "$dir"
-  printf 'machine=%s\nsize=%s\nmode=%s\n' "$machine" "$size" "$mode" >"$dir/metrics"
+  printf 'machine=%s\nsize=%s\nmode=%s\nload.validation=%s\n' "$machine" "$size" "$mode" "$validate" >"$dir/metrics"
   start "$mode" "$data" "$dir/server.log"
   echo "ready.first_seconds=$ready" >>"$dir/metrics"
   sleep 5
@@ -87,7 +100,7 @@ run() {
   bench load "$base" "$admin" "$children" "$seed" "$as_of" "$clients" "$per_bundle" "$limit" "$dir" "$pid" "$data"
   settle "$admin"
   echo "[$mode] queries"
-  bench query "$base" target/childlink.jar "$data" "$dir" "$pid" "$users" "$seconds" "$seed" "$as_of"
+  bench query "$base" "$JAR" "$data" "$dir" "$pid" "$users" "$seconds" "$seed" "$as_of"
   stop_server
   db_size "$data" "$dir/metrics"
   start "$mode" "$data" "$dir/restart.log"
@@ -107,7 +120,7 @@ else
   cp "$work/tuned/children.tsv" "$work/tuned/organisations.tsv" "$work/baseline-queries/"
   : >"$work/baseline-queries/metrics"
   start baseline "$work/tuned/data" "$work/baseline-queries/server.log"
-  bench query "$base" target/childlink.jar "$work/tuned/data" "$work/baseline-queries" "$pid" "$users" "$seconds" "$seed" "$as_of"
+  bench query "$base" "$JAR" "$work/tuned/data" "$work/baseline-queries" "$pid" "$users" "$seconds" "$seed" "$as_of"
   stop_server
   grep '^query\.' "$work/baseline-queries/metrics" >>"$work/baseline/metrics.full"
   # figures of the baseline's own, smaller database are not comparable with the tuned run's: left out
