@@ -888,6 +888,8 @@ final class Report {
 
 	static {
 		LINES.add(new Line("ingest, resources/s (sustained, whole load)", "load.resources_per_second", "/s", true));
+		LINES.add(new Line("ingest over the baseline's load (the same first children), resources/s",
+				"load.prefix_resources_per_second", "/s", true));
 		LINES.add(new Line("ingest errors", "load.errors", "", false));
 		LINES.add(new Line("transaction of the load, p50", "load.bundle_p50_ms", "ms", false));
 		LINES.add(new Line("transaction of the load, p95", "load.bundle_p95_ms", "ms", false));
@@ -912,6 +914,7 @@ final class Report {
 		Map<String, String> tuned = Bench.Metrics.read(tunedDir.resolve("metrics"));
 		Map<String, String> base = Files.exists(baselineDir.resolve("metrics"))
 				? Bench.Metrics.read(baselineDir.resolve("metrics")) : Map.of();
+		samePrefix(tuned, base);
 		StringBuilder md = new StringBuilder();
 		md.append("| measure | tuned | HAPI defaults | ratio |\n|---|---:|---:|---:|\n");
 		StringBuilder json = new StringBuilder("{\n  \"machine\": \"").append(esc(tuned.getOrDefault("machine", "")))
@@ -1080,6 +1083,29 @@ final class Report {
 			p *= 10;
 		}
 		return v / p * p;
+	}
+
+	/**
+	 * When the baseline loaded fewer children than the tuned run (scale), its rate is compared with the tuned run's
+	 * over the same first resources, read from the tuned run's 10-second timeline: a long load runs faster once the
+	 * JIT has warmed up, so the whole-load rates are not like for like.
+	 */
+	static void samePrefix(Map<String, String> tuned, Map<String, String> base) {
+		long target = Long.parseLong(base.getOrDefault("load.resources", "0"));
+		if (target == 0 || target >= Long.parseLong(tuned.getOrDefault("load.resources", "0"))) {
+			return;
+		}
+		long[] perSecond = timeline(tuned.get("load.timeline")); // average resources/s of each 10 s
+		long loaded = 0;
+		for (int i = 0; i < perSecond.length; i++) {
+			if (perSecond[i] > 0 && loaded + perSecond[i] * 10 >= target) {
+				double seconds = i * 10 + (target - loaded) / (double) perSecond[i];
+				tuned.put("load.prefix_resources_per_second", String.format(Locale.ROOT, "%.2f", target / seconds));
+				base.put("load.prefix_resources_per_second", base.get("load.resources_per_second"));
+				return;
+			}
+			loaded += perSecond[i] * 10;
+		}
 	}
 
 	static long[] timeline(String text) {
