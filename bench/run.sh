@@ -118,13 +118,8 @@ else
   # at scale a full baseline load would take most of a day: the baseline loads the first BASELINE_CHILDREN
   # children on a fresh database (ingest rate), and answers the queries on the tuned run's full database
   run baseline "$baseline_children"
-  mkdir -p "$work/baseline-queries"
-  cp "$work/tuned/children.tsv" "$work/tuned/organisations.tsv" "$work/baseline-queries/"
-  : >"$work/baseline-queries/metrics"
-  start baseline "$work/tuned/data" "$work/baseline-queries/server.log"
-  bench query "$base" "$JAR" "$work/tuned/data" "$work/baseline-queries" "$pid" "$users" "$seconds" "$seed" "$as_of"
-  stop_server
-  grep '^query\.' "$work/baseline-queries/metrics" >>"$work/baseline/metrics.full"
+  MODE=baseline USERS=$users SECONDS_PER_KIND=$seconds WORK=$work PORT=$port bash bench/query.sh "$size"
+  grep '^query\.' "$work/queries-baseline-${users}u/metrics" >>"$work/baseline/metrics.full"
   # figures of the baseline's own, smaller database are not comparable with the tuned run's: left out
   grep -v -E '^(query\.|db\.|ready\.loaded_seconds|load\.rss_max_mb|load\.postgres_pss_max_mb)' \
     "$work/baseline/metrics" >>"$work/baseline/metrics.full"
