@@ -10,8 +10,8 @@ import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
-import uk.childlink.platform.StorageProperties;
 import org.springframework.stereotype.Component;
+import uk.childlink.platform.StorageProperties;
 
 /**
  * The conformance resources packaged with the server: every {@code *.json} under {@code fhir-profiles/} and
