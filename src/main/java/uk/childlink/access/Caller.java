@@ -79,7 +79,8 @@ public record Caller(
 
 	/** Whether the caller acts for the organisation with this identifier. */
 	public boolean actsFor(String system, String value) {
-		return organisation != null && system.equals(organisation.getSystem()) && value.equals(organisation.getValue());
+		return organisation != null && system != null && value != null && system.equals(organisation.getSystem())
+				&& value.equals(organisation.getValue());
 	}
 
 	/** {@code system|value} of the caller's organisation, or "no organisation". */

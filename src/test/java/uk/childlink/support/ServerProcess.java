@@ -43,7 +43,7 @@ public final class ServerProcess implements AutoCloseable {
 		Tokens.install(dataDir); // the tests' key as its development issuer's
 		int port = freePort();
 		String java = ProcessHandle.current().info().command().orElse("java");
-		List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-jar", jar.toString(),
+		List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-XX:-OmitStackTraceInFastThrow", "-jar", jar.toString(),
 				"--server.port=" + port, "--childlink.server.data-dir=" + dataDir.toAbsolutePath()));
 		command.addAll(List.of(extraArgs));
 		Path log = Files.createTempFile(Files.createDirectories(Paths.get("target", "it-logs")), "server-", ".log");
@@ -71,7 +71,12 @@ public final class ServerProcess implements AutoCloseable {
 
 	/** Raw HTTP acting as an admin. */
 	public RawHttp http() {
-		return new RawHttp("localhost", port).withToken(Tokens.admin());
+		return http(Tokens.admin());
+	}
+
+	/** Raw HTTP sending {@code token}. */
+	public RawHttp http(String token) {
+		return new RawHttp("localhost", port).withToken(token);
 	}
 
 	/** A FHIR client acting as an admin. */

@@ -87,10 +87,7 @@ class AttendanceRecords {
 	}
 
 	static boolean within(Period period, LocalDate start, LocalDate end) {
-		if (!period.hasStart() || !period.hasEnd()) {
-			return false;
-		}
-		LocalDate first = day(period.getStartElement());
+				LocalDate first = day(period.getStartElement());
 		LocalDate last = day(period.getEndElement());
 		return first != null && last != null && !first.isBefore(start) && !last.isAfter(end);
 	}

@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.StructureDefinition;
+import uk.childlink.platform.Primitives;
 
 /**
  * Decides which ChildLink profiles a resource must meet: each one it claims in {@code meta.profile}, and each one
@@ -82,7 +83,7 @@ final class ProfileSelector {
 	boolean carriesOurCodes(IBaseResource resource) {
 		return !DEFINITIONS.contains(resource.fhirType())
 				&& terser.getAllPopulatedChildElementsOfType(resource, Coding.class).stream()
-						.anyMatch(coding -> coding.hasSystem() && coding.getSystem().startsWith(OUR_CODE_SYSTEMS));
+						.anyMatch(coding -> Primitives.startsWith(coding.getSystemElement(), OUR_CODE_SYSTEMS));
 	}
 
 	private boolean isTrue(IBaseResource resource, IParsedExpression expression) {

@@ -1,6 +1,8 @@
 package uk.childlink.conformance.validation;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.IInstanceValidatorModule;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
@@ -20,7 +22,12 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.utilities.i18n.I18nConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
 import uk.childlink.conformance.loading.ConformanceFiles;
+import uk.childlink.platform.Primitives;
 
 /**
  * Validates a resource against the ChildLink profiles that apply to it (see {@link ProfileSelector}) with HAPI's
@@ -30,6 +37,8 @@ import uk.childlink.conformance.loading.ConformanceFiles;
  * publish is a promise that another service can look it up.
  */
 final class ProfileValidator {
+
+	private static final Logger log = LoggerFactory.getLogger(ProfileValidator.class);
 
 	private final FhirValidator validator;
 	private final ProfileSelector selector;
@@ -52,7 +61,7 @@ final class ProfileValidator {
 		}
 		ValidationOptions options = new ValidationOptions();
 		profiles.forEach(options::addProfile);
-		List<SingleValidationMessage> errors = validate(resource, options).getMessages().stream()
+		List<SingleValidationMessage> errors = validate(claimingOnlyNamedProfiles(resource), options).getMessages().stream()
 				.filter(ProfileValidator::blocks)
 				.toList();
 		if (errors.isEmpty()) {
@@ -86,6 +95,7 @@ final class ProfileValidator {
 		for (int i = 0; i < entries.size(); i++) {
 			Bundle.BundleEntryComponent entry = entries.get(i);
 			Resource copy = entry.getResource().copy();
+			dropUnnamedProfiles(copy);
 			Set<String> profiles = selector.profilesFor(copy);
 			if (!profiles.isEmpty() || selector.carriesOurCodes(copy)) {
 				checked.add(i);
@@ -96,7 +106,7 @@ final class ProfileValidator {
 				}
 			});
 			// the validator refuses relative references in an entry without a fullUrl: give it a neutral one
-			String fullUrl = entry.hasFullUrl() ? entry.getFullUrl()
+			String fullUrl = Primitives.present(entry.getFullUrlElement()) ? entry.getFullUrl()
 					: "https://validation.invalid/fhir/" + copy.fhirType() + "/"
 							+ (copy.getIdElement().hasIdPart() ? copy.getIdElement().getIdPart() : "entry-" + (i + 1));
 			together.addEntry().setFullUrl(fullUrl).setResource(copy).setRequest(entry.getRequest().copy());
@@ -129,6 +139,24 @@ final class ProfileValidator {
 		return outcome.hasIssue() ? outcome : null;
 	}
 
+	/**
+	 * The resource as the validator can read it: a {@code meta.profile} entry without a value (only a data-absent
+	 * reason, say) names no profile, and HL7's validator fails outright on one (it reads each entry as a string).
+	 * The resource itself is stored as sent.
+	 */
+	private static IBaseResource claimingOnlyNamedProfiles(IBaseResource resource) {
+		if (resource.getMeta().getProfile().stream().allMatch(Primitives::present)) {
+			return resource;
+		}
+		Resource copy = ((Resource) resource).copy();
+		dropUnnamedProfiles(copy);
+		return copy;
+	}
+
+	private static void dropUnnamedProfiles(Resource resource) {
+		resource.getMeta().getProfile().removeIf(profile -> !Primitives.present(profile));
+	}
+
 	/** An entry's resource in the validator's locations: {@code Bundle.entry[3].resource/*Observation/null*&#47;}. */
 	private static final Pattern ENTRY_LOCATION =
 			Pattern.compile("Bundle\\.entry\\[(\\d+)\\]\\.resource(?:/\\*[^*]*\\*/)*");
@@ -142,13 +170,29 @@ final class ProfileValidator {
 		if (!warm) {
 			synchronized (coldStart) {
 				if (!warm) {
-					ValidationResult result = validator.validateWithResult(resource, options);
+					ValidationResult result = validateOrRefuse(resource, options);
 					warm = true;
 					return result;
 				}
 			}
 		}
-		return validator.validateWithResult(resource, options);
+		return validateOrRefuse(resource, options);
+	}
+
+	/**
+	 * HL7's validator, whose failure on a resource it cannot read (rather than one it finds invalid) is the client's
+	 * 422, not a server fault; it is logged with its stack trace, to be made a precise message when seen.
+	 */
+	private ValidationResult validateOrRefuse(IBaseResource resource, ValidationOptions options) {
+		try {
+			return validator.validateWithResult(resource, options);
+		} catch (BaseServerResponseException | DataAccessException | TransactionException serverSide) {
+			throw serverSide;
+		} catch (RuntimeException unreadable) {
+			log.warn("The validator failed on a {}; answered 422", resource.fhirType(), unreadable);
+			throw new UnprocessableEntityException("The profile validator could not process this "
+					+ resource.fhirType() + ": " + unreadable);
+		}
 	}
 
 	/** Pays the first validation's cost before a client does (called in the background at start-up). */

@@ -24,6 +24,7 @@ import uk.childlink.identity.ChildMatching;
 import uk.childlink.identity.IdentifierSystems;
 import uk.childlink.identity.NhsNumber;
 import uk.childlink.identity.Upn;
+import uk.childlink.platform.Primitives;
 
 /**
  * Finds the stored children a submitted Patient may be. An NHS number or a UPN (current or former) that matches is
@@ -86,7 +87,8 @@ public class PatientMatcher implements ChildMatching {
 
 	/** Whether {@code input} has anything to match on. */
 	public static boolean hasMatchableData(Patient input) {
-		boolean identifier = input.getIdentifier().stream().anyMatch(i -> i.hasSystem() && i.hasValue());
+		boolean identifier = input.getIdentifier().stream().anyMatch(i -> Primitives.present(i.getSystemElement())
+				&& Primitives.present(i.getValueElement()));
 		int demographics = (hasBirthDate(input) ? 1 : 0) + (hasFamily(input) ? 1 : 0) + (hasGiven(input) ? 1 : 0);
 		return identifier || demographics >= 2;
 	}
@@ -168,7 +170,7 @@ public class PatientMatcher implements ChildMatching {
 	}
 
 	private static boolean isMergedAway(Patient p) {
-		return !p.getActive() && p.hasActive()
+		return Primitives.isFalse(p.getActiveElement())
 				&& p.getLink().stream().anyMatch(l -> l.getType() == Patient.LinkType.REPLACEDBY);
 	}
 
@@ -211,7 +213,8 @@ public class PatientMatcher implements ChildMatching {
 	}
 
 	private static String normalisePostcode(Address address) {
-		return address.hasPostalCode() ? address.getPostalCode().replaceAll("\\s", "").toUpperCase(Locale.ROOT) : null;
+		String postcode = address.getPostalCode();
+		return postcode == null ? null : postcode.replaceAll("\\s", "").toUpperCase(Locale.ROOT);
 	}
 
 	private static String id(Patient p) {

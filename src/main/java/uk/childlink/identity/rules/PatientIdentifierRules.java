@@ -17,6 +17,7 @@ import uk.childlink.identity.InvalidIdentifierException;
 import uk.childlink.identity.NhsNumber;
 import uk.childlink.identity.Uln;
 import uk.childlink.identity.Upn;
+import uk.childlink.platform.Primitives;
 
 /**
  * The identity rules for a child's record: each known identifier is checked and normalised in place (NHS number
@@ -49,7 +50,7 @@ public class PatientIdentifierRules {
 			try {
 				switch (system) {
 					case IdentifierSystems.NHS_NUMBER -> {
-						if (!identifier.hasValue()) {
+						if (!Primitives.present(identifier.getValueElement())) {
 							checkUnavailableReason(identifier, path, problems);
 							continue;
 						}

@@ -52,7 +52,8 @@ class ConditionalWriteRetryInterceptor {
 
 	private static boolean isConditional(Bundle.BundleEntryComponent entry) {
 		Bundle.BundleEntryRequestComponent request = entry.getRequest();
-		return request.hasIfNoneExist() || (request.getMethod() != Bundle.HTTPVerb.GET
-				&& request.getMethod() != Bundle.HTTPVerb.POST && request.hasUrl() && request.getUrl().contains("?"));
+		String url = request.getUrl();
+		return request.getIfNoneExist() != null || (request.getMethod() != Bundle.HTTPVerb.GET
+				&& request.getMethod() != Bundle.HTTPVerb.POST && url != null && url.contains("?"));
 	}
 }

@@ -9,6 +9,7 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.config.util.ResourceCountCacheUtil;
 import ca.uhn.fhir.jpa.provider.DaoRegistryResourceSupportedSvc;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import ca.uhn.fhir.jpa.search.IStaleSearchDeletingSvc;
 import ca.uhn.fhir.jpa.search.StaleSearchDeletingSvcImpl;
 import ca.uhn.fhir.jpa.util.ResourceCountCache;
@@ -62,6 +63,13 @@ class JpaStorageConfig {
 		// fails and logs. Expansions ($expand, validation) are computed when asked for instead.
 		settings.setPreExpandValueSets(false);
 		return settings;
+	}
+
+	/** HAPI's search-index extraction, surviving dates that carry only a data-absent reason (see the class). */
+	@Primary
+	@Bean
+	ISearchParamExtractor absentValueTolerantExtractor() {
+		return new AbsentValueTolerantExtractor();
 	}
 
 	@Bean
