@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,18 +24,19 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import uk.childlink.support.RawHttp;
 import uk.childlink.support.Records;
 import uk.childlink.support.ServerProcess;
+import uk.childlink.support.SharedServerProcess;
 import uk.childlink.support.Tokens;
 
 /**
- * Every JSON example of the FHIR R4 corpus ({@link Corpus}: 4,741 files) sent, as an admin, to a fresh server process
- * of the packaged jar, as a new user would: PUT {@code Type/id} when the example has an id, POST otherwise,
+ * Every JSON example of the FHIR R4 corpus ({@link Corpus}: 4,741 files) sent, as an admin, to a server process of
+ * the packaged jar ({@link SharedServerProcess}), as a new user would: PUT {@code Type/id} when the example has an id, POST otherwise,
  * transaction and batch Bundles to the base, the types others refer to first. No answer may be a 5xx, every refusal
  * is an OperationOutcome, and the server's log holds no ERROR (a client's mistake is not a server fault). Then the
  * odd records now stored are searched, read and {@code $everything}ed by callers with and without a relationship:
@@ -44,6 +44,7 @@ import uk.childlink.support.Tokens;
  * {@code target/corpus-report.tsv}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedServerProcess.class)
 class CorpusIT {
 
 	/**
@@ -70,9 +71,8 @@ class CorpusIT {
 	}
 
 	@BeforeAll
-	void sendTheCorpus() throws Exception {
-		Path dataDir = Files.createTempDirectory(Files.createDirectories(Paths.get("target", "it-data")), "corpus-");
-		server = ServerProcess.start(dataDir);
+	void sendTheCorpus(ServerProcess server) throws Exception {
+		this.server = server;
 		RawHttp admin = server.http();
 		for (Corpus.Example example : Corpus.load()) {
 			String method;
@@ -96,13 +96,6 @@ class CorpusIT {
 			sent.add(new Sent(example, method, url, response.status(), response.body()));
 		}
 		writeReport();
-	}
-
-	@AfterAll
-	void stop() throws InterruptedException {
-		if (server != null) {
-			server.close();
-		}
 	}
 
 	@Test

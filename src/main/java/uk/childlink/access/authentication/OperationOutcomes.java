@@ -11,6 +11,7 @@ import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthen
 import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * What a caller without a good token hears, before HAPI sees the request: 401 (or 403) with the
@@ -33,6 +34,18 @@ final class OperationOutcomes {
 		return (request, response, exception) -> {
 			bearer.handle(request, response, exception);
 			write(fhir, response, OperationOutcome.IssueType.FORBIDDEN, denial(exception));
+		};
+	}
+
+	/**
+	 * A request Spring Security's firewall refuses before anything else (an encoded {@code %} or {@code /} in the
+	 * path, {@code //}, {@code ..}): 400 with the reason, as an OperationOutcome.
+	 */
+	static RequestRejectedHandler rejected(FhirContext fhir) {
+		return (request, response, exception) -> {
+			response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+			write(fhir, response, OperationOutcome.IssueType.INVALID, "The request was refused before it reached the "
+					+ "FHIR server: " + exception.getMessage());
 		};
 	}
 

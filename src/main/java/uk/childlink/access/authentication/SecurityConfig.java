@@ -24,6 +24,7 @@ import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -69,6 +70,11 @@ class SecurityConfig {
 				.exceptionHandling(e -> e.authenticationEntryPoint(OperationOutcomes.unauthenticated(fhir))
 						.accessDeniedHandler(OperationOutcomes.denied(fhir)));
 		return http.build();
+	}
+
+	@Bean
+	RequestRejectedHandler requestRejectedHandler(FhirContext fhir) {
+		return OperationOutcomes.rejected(fhir);
 	}
 
 	private static JwtDecoder decoder(AccessProperties access, PlatformProperties platform, String externalDatabase)

@@ -1,8 +1,8 @@
 package uk.childlink.conformance.validation;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.IInstanceValidatorModule;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
@@ -22,10 +22,6 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.utilities.i18n.I18nConstants;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
-import org.springframework.transaction.TransactionException;
 import uk.childlink.conformance.loading.ConformanceFiles;
 import uk.childlink.platform.Primitives;
 
@@ -38,15 +34,15 @@ import uk.childlink.platform.Primitives;
  */
 final class ProfileValidator {
 
-	private static final Logger log = LoggerFactory.getLogger(ProfileValidator.class);
-
 	private final FhirValidator validator;
+	private final IParser parser;
 	private final ProfileSelector selector;
 	private final Object coldStart = new Object();
 	private volatile boolean warm;
 
 	ProfileValidator(FhirContext fhirContext, IInstanceValidatorModule instanceValidator, ConformanceFiles files) {
 		this.validator = fhirContext.newValidator().registerValidatorModule(instanceValidator);
+		this.parser = fhirContext.newJsonParser();
 		this.selector = new ProfileSelector(fhirContext, files.resources());
 	}
 
@@ -61,7 +57,7 @@ final class ProfileValidator {
 		}
 		ValidationOptions options = new ValidationOptions();
 		profiles.forEach(options::addProfile);
-		List<SingleValidationMessage> errors = validate(claimingOnlyNamedProfiles(resource), options).getMessages().stream()
+		List<SingleValidationMessage> errors = validate(resource, options).getMessages().stream()
 				.filter(ProfileValidator::blocks)
 				.toList();
 		if (errors.isEmpty()) {
@@ -94,14 +90,13 @@ final class ProfileValidator {
 		Set<Integer> checked = new HashSet<>();
 		for (int i = 0; i < entries.size(); i++) {
 			Bundle.BundleEntryComponent entry = entries.get(i);
-			Resource copy = entry.getResource().copy();
-			dropUnnamedProfiles(copy);
+			Resource copy = copyOf(entry.getResource());
 			Set<String> profiles = selector.profilesFor(copy);
 			if (!profiles.isEmpty() || selector.carriesOurCodes(copy)) {
 				checked.add(i);
 			}
 			profiles.forEach(profile -> {
-				if (!copy.getMeta().hasProfile(profile)) {
+				if (copy.getMeta().getProfile().stream().noneMatch(claimed -> Primitives.is(claimed, profile))) {
 					copy.getMeta().addProfile(profile);
 				}
 			});
@@ -140,21 +135,16 @@ final class ProfileValidator {
 	}
 
 	/**
-	 * The resource as the validator can read it: a {@code meta.profile} entry without a value (only a data-absent
-	 * reason, say) names no profile, and HL7's validator fails outright on one (it reads each entry as a string).
-	 * The resource itself is stored as sent.
+	 * A copy to validate. HAPI's model re-checks a date's precision when copying it, and fails on one the lenient
+	 * parser let through ({@code 2026-01-01T12:00Z}): such a resource is copied through the parser instead, so that
+	 * the validator reports the value.
 	 */
-	private static IBaseResource claimingOnlyNamedProfiles(IBaseResource resource) {
-		if (resource.getMeta().getProfile().stream().allMatch(Primitives::present)) {
-			return resource;
+	private Resource copyOf(Resource resource) {
+		try {
+			return resource.copy();
+		} catch (IllegalArgumentException | DataFormatException invalidValue) {
+			return (Resource) parser.parseResource(parser.encodeResourceToString(resource));
 		}
-		Resource copy = ((Resource) resource).copy();
-		dropUnnamedProfiles(copy);
-		return copy;
-	}
-
-	private static void dropUnnamedProfiles(Resource resource) {
-		resource.getMeta().getProfile().removeIf(profile -> !Primitives.present(profile));
 	}
 
 	/** An entry's resource in the validator's locations: {@code Bundle.entry[3].resource/*Observation/null*&#47;}. */
@@ -170,29 +160,13 @@ final class ProfileValidator {
 		if (!warm) {
 			synchronized (coldStart) {
 				if (!warm) {
-					ValidationResult result = validateOrRefuse(resource, options);
+					ValidationResult result = validator.validateWithResult(resource, options);
 					warm = true;
 					return result;
 				}
 			}
 		}
-		return validateOrRefuse(resource, options);
-	}
-
-	/**
-	 * HL7's validator, whose failure on a resource it cannot read (rather than one it finds invalid) is the client's
-	 * 422, not a server fault; it is logged with its stack trace, to be made a precise message when seen.
-	 */
-	private ValidationResult validateOrRefuse(IBaseResource resource, ValidationOptions options) {
-		try {
-			return validator.validateWithResult(resource, options);
-		} catch (BaseServerResponseException | DataAccessException | TransactionException serverSide) {
-			throw serverSide;
-		} catch (RuntimeException unreadable) {
-			log.warn("The validator failed on a {}; answered 422", resource.fhirType(), unreadable);
-			throw new UnprocessableEntityException("The profile validator could not process this "
-					+ resource.fhirType() + ": " + unreadable);
-		}
+		return validator.validateWithResult(resource, options);
 	}
 
 	/** Pays the first validation's cost before a client does (called in the background at start-up). */

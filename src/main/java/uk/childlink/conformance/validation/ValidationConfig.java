@@ -6,7 +6,6 @@ import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.validation.IInstanceValidatorModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
@@ -23,7 +22,7 @@ class ValidationConfig {
 	private final ProfileValidator validator;
 
 	ValidationConfig(ConformanceProperties properties, IInterceptorService storageInterceptors, FhirContext fhirContext,
-			@Qualifier("myInstanceValidator") IInstanceValidatorModule instanceValidator, ConformanceFiles files) {
+			IInstanceValidatorModule instanceValidator, ConformanceFiles files) {
 		storageInterceptors.registerInterceptor(new OwnDefinitionsInterceptor(fhirContext));
 		storageInterceptors.registerInterceptor(new ValidateOperationInterceptor(fhirContext));
 		if (!properties.validateOnWrite()) {

@@ -3,6 +3,7 @@ package uk.childlink.identity.rules;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.CodeType;
@@ -155,7 +156,8 @@ public class PatientIdentifierRules {
 	/** The code from {@code system} in an extension whose value is a CodeableConcept, or null. */
 	private static String codeIn(Extension ext, String system) {
 		return ext.getValue() instanceof CodeableConcept cc
-				? cc.getCoding().stream().filter(c -> system.equals(c.getSystem())).map(Coding::getCode).findFirst().orElse(null)
+				? cc.getCoding().stream().filter(c -> system.equals(c.getSystem())).map(Coding::getCode)
+						.filter(Objects::nonNull).findFirst().orElse(null)
 				: null;
 	}
 

@@ -13,11 +13,18 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import uk.childlink.platform.PlatformProperties;
 
 /** The FHIR REST endpoint at {@code /fhir}: HAPI's RestfulServer over the JPA storage. */
@@ -61,6 +68,9 @@ class FhirServerConfig {
 		server.registerInterceptor(new IfMatchPreconditionInterceptor());
 		server.registerInterceptor(new DanglingReferenceInterceptor(systemDao.getContext()));
 		server.registerInterceptor(new ConditionalWriteRetryInterceptor());
+		server.registerInterceptor(new ClientFaults());
+		server.registerInterceptor(new QueryParameterChecks());
+		server.registerInterceptor(new TextRules(systemDao.getContext()));
 
 		if (properties.publicBaseUrl() != null) {
 			server.setServerAddressStrategy(new HardcodedServerAddressStrategy(properties.publicBaseUrl().toString()));
@@ -68,6 +78,25 @@ class FhirServerConfig {
 		// Browsers get readable HTML; FHIR clients are unaffected.
 		server.registerInterceptor(new ResponseHighlighterInterceptor());
 		return server;
+	}
+
+	/**
+	 * Requests Tomcat refuses itself are answered with an OperationOutcome too ({@link OperationOutcomeErrorValve}):
+	 * after Spring Boot's own customizer, whose plain error valve is taken out so that the host installs ours.
+	 */
+	@Bean
+	@Order(Ordered.LOWEST_PRECEDENCE)
+	WebServerFactoryCustomizer<TomcatServletWebServerFactory> operationOutcomeErrors() {
+		return factory -> factory.addContextCustomizers(context -> {
+			if (context.getParent() instanceof StandardHost host) {
+				for (Valve valve : host.getPipeline().getValves()) {
+					if (valve instanceof ErrorReportValve && !(valve instanceof OperationOutcomeErrorValve)) {
+						host.getPipeline().removeValve(valve);
+					}
+				}
+				host.setErrorReportValveClass(OperationOutcomeErrorValve.class.getName());
+			}
+		});
 	}
 
 	@Bean

@@ -1,6 +1,7 @@
 package uk.childlink.schools.ctf;
 
 import com.ctc.wstx.api.WstxInputProperties;
+import com.ctc.wstx.exc.WstxLazyException;
 import com.ctc.wstx.stax.WstxInputFactory;
 import java.io.InputStream;
 import java.util.ArrayDeque;
@@ -42,7 +43,7 @@ final class CtfReader implements AutoCloseable {
 	CtfReader(InputStream in) throws BadFile {
 		try {
 			xml = FACTORY.createXMLStreamReader(in);
-		} catch (XMLStreamException e) {
+		} catch (XMLStreamException | WstxLazyException e) {
 			throw bad(e);
 		}
 	}
@@ -125,7 +126,7 @@ final class CtfReader implements AutoCloseable {
 				}
 			}
 			return null;
-		} catch (XMLStreamException e) {
+		} catch (XMLStreamException | WstxLazyException e) {
 			throw bad(e);
 		}
 	}
@@ -179,7 +180,7 @@ final class CtfReader implements AutoCloseable {
 				}
 			}
 			return node;
-		} catch (XMLStreamException e) {
+		} catch (XMLStreamException | WstxLazyException e) {
 			throw bad(e);
 		}
 	}
@@ -192,7 +193,10 @@ final class CtfReader implements AutoCloseable {
 		return xml.getLocation() == null ? -1 : xml.getLocation().getLineNumber();
 	}
 
-	private BadFile bad(XMLStreamException e) {
+	/** Woodstox reports some errors late, from inside the text it hands over, as an unchecked wrapper. */
+	private BadFile bad(Exception thrown) {
+		XMLStreamException e = thrown instanceof XMLStreamException x ? x
+				: thrown.getCause() instanceof XMLStreamException x ? x : new XMLStreamException(thrown.getMessage());
 		int line = e.getLocation() == null ? -1 : e.getLocation().getLineNumber();
 		String message = e.getMessage() == null ? "unreadable XML"
 				: e.getMessage().replaceFirst("(?s)\\s*at \\[row,col.*$", "").replace('\n', ' ');

@@ -1,0 +1,46 @@
+package uk.childlink.platform.fhir;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Checks of a request's parameters before HAPI acts on them, each for a 500 HAPI 8.8 would otherwise give:
+ * <ul>
+ * <li>{@code _filter} is not offered by this server (HAPI's filter support is off, and the CapabilityStatement does
+ * not list it), yet HAPI parses a {@code _filter} before saying so, and its parser fails on some values;</li>
+ * <li>a parameter's name or value must be FHIR text ({@link TextRules}): U+0000 or a lone surrogate cannot even reach
+ * PostgreSQL.</li>
+ * </ul>
+ */
+@Interceptor
+final class QueryParameterChecks {
+
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+	public void check(RequestDetails request) {
+		for (Map.Entry<String, String[]> parameter : request.getParameters().entrySet()) {
+			String name = parameter.getKey();
+			if (name.equals(Constants.PARAM_FILTER) || name.startsWith(Constants.PARAM_FILTER + ":")) {
+				throw new InvalidRequestException(Constants.PARAM_FILTER + " is not supported by this server: search "
+						+ "with the search parameters the CapabilityStatement lists for the type (GET /fhir/metadata)");
+			}
+			String problem = TextRules.problem(name);
+			for (String value : parameter.getValue()) {
+				problem = problem != null || value == null ? problem : TextRules.problem(value);
+			}
+			if (problem != null) {
+				throw new InvalidRequestException("Parameter " + printable(name) + ": " + problem);
+			}
+		}
+	}
+
+	private static String printable(String name) {
+		return name.codePoints().mapToObj(c -> c < 0x20 || Character.isSurrogate((char) c) ? String.format("\\u%04x", c) : Character.toString(c))
+				.collect(Collectors.joining());
+	}
+}
