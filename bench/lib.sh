@@ -7,7 +7,7 @@
 start_server() {
   local data=$1 log=$2
   shift 2
-  java ${JAVA_OPTS:-} -jar "${JAR:-target/childlink.jar}" --server.port="$port" --childlink.server.data-dir="$data" "$@" \
+  java -XX:-OmitStackTraceInFastThrow ${JAVA_OPTS:-} -jar "${JAR:-target/childlink.jar}" --server.port="$port" --childlink.server.data-dir="$data" "$@" \
     >"$log" 2>&1 &
   pid=$!
   until curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; do

@@ -21,7 +21,7 @@ start_once() {
   local label=$1 log="$data/$1.log" t0 t1 pid rss
   t0=$(date +%s.%N)
   if [ "$mode" = jar ]; then
-    java -jar target/childlink.jar --server.port="$port" --childlink.server.data-dir="$data" >"$log" 2>&1 &
+    java -XX:-OmitStackTraceInFastThrow -jar target/childlink.jar --server.port="$port" --childlink.server.data-dir="$data" >"$log" 2>&1 &
   else
     mvn -B -q spring-boot:run -Dspring-boot.run.arguments="--server.port=$port --childlink.server.data-dir=$data" >"$log" 2>&1 &
   fi

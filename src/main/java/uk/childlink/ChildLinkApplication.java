@@ -1,5 +1,8 @@
 package uk.childlink;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.data.jpa.JpaRepositoriesAutoConfiguration;
@@ -34,5 +37,18 @@ public class ChildLinkApplication {
 			System.exit(ImportCommand.run(args, System.out, System.err));
 		}
 		SpringApplication.run(ChildLinkApplication.class, args);
+		warnIfStackTracesMayBeOmitted();
+	}
+
+	/**
+	 * The JVM drops the stack trace of an exception it has thrown often (a NullPointerException, say), which leaves
+	 * the log saying nothing of where a fault is. Every documented way of starting the server turns that off.
+	 */
+	private static void warnIfStackTracesMayBeOmitted() {
+		HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+		if (hotspot != null && "true".equals(hotspot.getVMOption("OmitStackTraceInFastThrow").getValue())) {
+			LoggerFactory.getLogger(ChildLinkApplication.class).warn("Started without -XX:-OmitStackTraceInFastThrow: "
+					+ "exceptions thrown often may reach the log without their stack trace. Add it to the java command.");
+		}
 	}
 }

@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  *     search reads the current data (HAPI's default is one minute, which hides fresh writes from a repeated search)
  * @param publicBaseUrl the base URL clients see (for links in bundles) when behind a reverse proxy; empty means
  *     the URL of the incoming request
+ * @param statementTimeout how long one SQL statement may run before PostgreSQL cancels it (a search past it is
+ *     answered 503 with what to do); zero means no limit. Schema migrations at start-up are not limited
  */
 @Validated
 @ConfigurationProperties("childlink.server")
@@ -31,7 +33,8 @@ public record PlatformProperties(
 		@Min(1) @DefaultValue("20") int defaultPageSize,
 		@Min(1) @DefaultValue("500") int maxPageSize,
 		@NotNull @DefaultValue("0s") Duration searchCacheReuse,
-		URI publicBaseUrl) {
+		URI publicBaseUrl,
+		@NotNull @DefaultValue("30s") Duration statementTimeout) {
 
 	public PlatformProperties {
 		if (defaultPageSize > maxPageSize) {
@@ -40,6 +43,9 @@ public record PlatformProperties(
 		}
 		if (searchCacheReuse != null && searchCacheReuse.isNegative()) {
 			throw new IllegalArgumentException("childlink.server.search-cache-reuse must not be negative");
+		}
+		if (statementTimeout != null && statementTimeout.isNegative()) {
+			throw new IllegalArgumentException("childlink.server.statement-timeout must not be negative");
 		}
 	}
 

@@ -38,6 +38,7 @@ class PlatformPropertiesTest {
 			assertThat(props.maxPageSize()).isEqualTo(500);
 			assertThat(props.searchCacheReuse()).isEqualTo(Duration.ZERO);
 			assertThat(props.publicBaseUrl()).isNull();
+			assertThat(props.statementTimeout()).isEqualTo(Duration.ofSeconds(30));
 		});
 	}
 
@@ -49,7 +50,8 @@ class PlatformPropertiesTest {
 				"CHILDLINK_SERVER_DEFAULTPAGESIZE", "10",
 				"CHILDLINK_SERVER_MAXPAGESIZE", "100",
 				"CHILDLINK_SERVER_SEARCHCACHEREUSE", "30s",
-				"CHILDLINK_SERVER_PUBLICBASEURL", "https://fhir.example.org/fhir");
+				"CHILDLINK_SERVER_PUBLICBASEURL", "https://fhir.example.org/fhir",
+				"CHILDLINK_SERVER_STATEMENTTIMEOUT", "2m");
 		runner.withInitializer(context -> context.getEnvironment().getPropertySources()
 						.addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment", env)))
 				.run(context -> {
@@ -60,6 +62,7 @@ class PlatformPropertiesTest {
 					assertThat(props.maxPageSize()).isEqualTo(100);
 					assertThat(props.searchCacheReuse()).isEqualTo(Duration.ofSeconds(30));
 					assertThat(props.publicBaseUrl()).hasToString("https://fhir.example.org/fhir");
+					assertThat(props.statementTimeout()).isEqualTo(Duration.ofMinutes(2));
 				});
 	}
 

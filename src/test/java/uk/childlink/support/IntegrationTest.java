@@ -40,6 +40,8 @@ public abstract class IntegrationTest {
 	@DynamicPropertySource
 	static void serverProperties(DynamicPropertyRegistry registry) {
 		registry.add("childlink.server.data-dir", DATA_DIR::toString);
+		// short enough for DatabaseUnavailableIT to wait for, far above any statement the tests make
+		registry.add("childlink.server.statement-timeout", () -> "10s");
 	}
 
 	protected String baseUrl() {

@@ -72,7 +72,7 @@ final class AuditInterceptor {
 		} catch (RuntimeException e) {
 			log.error("Could not record an access to {} children; the answer was withheld", seen.size(), e);
 			throw new InternalErrorException("This access could not be recorded in the audit trail, so its answer is "
-					+ "withheld; try again later");
+					+ "withheld; try again later", e);
 		}
 	}
 

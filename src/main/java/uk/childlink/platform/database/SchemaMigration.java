@@ -7,13 +7,13 @@ import ca.uhn.fhir.jpa.migrate.tasks.HapiFhirJpaMigrationTasks;
 import ca.uhn.fhir.util.VersionEnum;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,22 +30,24 @@ public class SchemaMigration {
 	private static final Logger log = LoggerFactory.getLogger(SchemaMigration.class);
 
 	/**
-	 * A connection of its own for the lock, outside the pool: HAPI's migrator itself needs two pooled connections at
-	 * once, so a small pool would otherwise run dry.
+	 * Connections of its own, outside the pool: HAPI's migrator needs two connections at once besides the lock's, so
+	 * a small pool would otherwise run dry; and a migration's statements (an index built on a large table) must not
+	 * be cut short by the pool's statement timeout.
 	 */
-	private static Connection lockConnection(DataSource dataSource) throws SQLException {
+	private static DataSource unpooled(DataSource dataSource) {
 		if (dataSource instanceof HikariDataSource hikari && hikari.getJdbcUrl() != null) {
-			return DriverManager.getConnection(hikari.getJdbcUrl(), hikari.getUsername(), hikari.getPassword());
+			return new DriverManagerDataSource(hikari.getJdbcUrl(), hikari.getUsername(), hikari.getPassword());
 		}
-		return dataSource.getConnection();
+		return dataSource;
 	}
 
 	/** Any fixed number will do, as long as only this code uses it: "ChildLin" in ASCII. */
 	static final long ADVISORY_LOCK_KEY = 0x4368696c644c696eL;
 
-	SchemaMigration(DataSource dataSource) throws SQLException {
+	SchemaMigration(DataSource pool) throws SQLException {
 		long start = System.nanoTime();
-		try (Connection lockHolder = lockConnection(dataSource); Statement sql = lockHolder.createStatement()) {
+		DataSource dataSource = unpooled(pool);
+		try (Connection lockHolder = dataSource.getConnection(); Statement sql = lockHolder.createStatement()) {
 			sql.execute("SELECT pg_advisory_lock(" + ADVISORY_LOCK_KEY + ")");
 			try {
 				HapiMigrator migrator = new HapiMigrator(MIGRATION_TABLE, dataSource, DriverTypeEnum.POSTGRES_9_4);

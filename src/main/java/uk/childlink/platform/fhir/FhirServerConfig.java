@@ -68,9 +68,10 @@ class FhirServerConfig {
 		server.registerInterceptor(new IfMatchPreconditionInterceptor());
 		server.registerInterceptor(new DanglingReferenceInterceptor(systemDao.getContext()));
 		server.registerInterceptor(new ConditionalWriteRetryInterceptor());
+		server.registerInterceptor(new UnavailableAnswers());
 		server.registerInterceptor(new ClientFaults());
 		server.registerInterceptor(new QueryParameterChecks());
-		server.registerInterceptor(new TextRules(systemDao.getContext()));
+		server.registerInterceptor(new BodyRules(systemDao.getContext()));
 
 		if (properties.publicBaseUrl() != null) {
 			server.setServerAddressStrategy(new HardcodedServerAddressStrategy(properties.publicBaseUrl().toString()));

@@ -7,6 +7,7 @@ import ca.uhn.fhir.jpa.api.IDaoRegistry;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.config.util.ResourceCountCacheUtil;
+import ca.uhn.fhir.jpa.dao.tx.HapiTransactionService;
 import ca.uhn.fhir.jpa.provider.DaoRegistryResourceSupportedSvc;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
@@ -34,6 +35,7 @@ import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 import uk.childlink.platform.PlatformProperties;
 import uk.childlink.platform.StorageProperties;
+import uk.childlink.platform.database.UnavailabilityAwareTransactions;
 
 /**
  * HAPI FHIR's JPA storage on PostgreSQL: HAPI's own Spring configuration, plus the beans it expects the application
@@ -70,6 +72,13 @@ class JpaStorageConfig {
 	@Bean
 	ISearchParamExtractor absentValueTolerantExtractor() {
 		return new AbsentValueTolerantExtractor();
+	}
+
+	/** HAPI's transaction service, answering 503 when the database cannot serve now (see the class). */
+	@Primary
+	@Bean
+	HapiTransactionService unavailabilityAwareTransactions() {
+		return new UnavailabilityAwareTransactions();
 	}
 
 	@Bean

@@ -10,16 +10,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.childlink.support.Fixtures;
+import uk.childlink.support.RawHttp;
 import uk.childlink.support.ServerProcess;
 
 /**
  * The packaged jar, started three times on one data directory: what was written before a restart is there after it,
  * after a clean stop and after the server was killed outright (leaving its PostgreSQL running). Then the database
- * goes away underneath the server, and readiness says so while liveness does not.
+ * goes away underneath the server: readiness says so while liveness does not, and a FHIR request is answered 503 with
+ * Retry-After.
  */
 class EmbeddedDatabaseRestartIT {
 
@@ -72,6 +75,12 @@ class EmbeddedDatabaseRestartIT {
 
 			server.awaitReadiness(503, Duration.ofSeconds(60));
 			assertThat(server.http().get("/actuator/health/liveness", "application/json").status()).isEqualTo(200);
+			// a FHIR client asking meanwhile is told to come back, not that the server failed
+			RawHttp.Response away = server.http().get("/fhir/Patient/" + id.getIdPart());
+			assertThat(away.status()).as(away.body()).isEqualTo(503);
+			assertThat(away.headers()).containsKey("retry-after");
+			assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, away.body()).getIssueFirstRep()
+					.getDiagnostics()).contains("Try again");
 		}
 	}
 

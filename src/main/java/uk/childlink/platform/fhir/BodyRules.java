@@ -13,27 +13,32 @@ import ca.uhn.fhir.util.IModelVisitor2;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseExtension;
+import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
- * What FHIR allows in text: strings "SHALL NOT contain Unicode character points below 32, except for u0009
- * (horizontal tab), u0010 (carriage return) and u0013 (line feed)" (R4, datatypes), and are Unicode, so hold no lone
- * surrogate (JSON can escape one: {@code "\ud800"}). HAPI's parser lets both through; U+0000 then fails in PostgreSQL
- * and a lone surrogate in the database driver (a 500). Every resource a request carries (a body to create, update,
- * a transaction or batch, an operation's parameters) is checked once it is parsed, before anything looks at it:
- * 400 with each offending element.
+ * Rules of FHIR itself that HAPI's lenient parser lets through and that then fail deep inside HAPI or the database
+ * (a 500), checked on every resource a request carries (a body to create or update, a transaction or batch, an
+ * operation's parameters) once it is parsed, before anything else looks at it: 400 with each offending element.
+ * <ul>
+ * <li>Text: strings "SHALL NOT contain Unicode character points below 32, except for u0009 (horizontal tab), u0010
+ * (carriage return) and u0013 (line feed)" (R4, datatypes), and are Unicode, so hold no lone surrogate (JSON can
+ * escape one: {@code "\ud800"}). U+0000 fails in PostgreSQL, a lone surrogate in the database driver.</li>
+ * <li>A conditional reference is {@code Type?search} (R4, transactions): one without a known type before the
+ * {@code ?} ({@code "?"}, {@code "?identifier=x"}) fails in HAPI's reference resolution.</li>
+ * </ul>
  */
 @Interceptor
-final class TextRules {
+final class BodyRules {
 
 	/** Where HAPI keeps an operation's parsed body ({@code OperationParameter.REQUEST_CONTENTS_USERDATA_KEY}). */
 	private static final String OPERATION_BODY = OperationParam.class.getName() + "_PARSED_RESOURCE";
 
 	private final FhirContext fhir;
 
-	TextRules(FhirContext fhir) {
+	BodyRules(FhirContext fhir) {
 		this.fhir = fhir;
 	}
 
@@ -55,6 +60,9 @@ final class TextRules {
 					List<BaseRuntimeChildDefinition> children, List<BaseRuntimeElementDefinition<?>> definitions) {
 				String problem = element instanceof IPrimitiveType<?> primitive && primitive.getValue() instanceof String text
 						? problem(text) : null;
+				if (problem == null && element instanceof IBaseReference reference) {
+					problem = conditionalReferenceProblem(reference.getReferenceElement().getValue());
+				}
 				if (problem != null) {
 					StringBuilder path = new StringBuilder(type);
 					children.forEach(child -> path.append('.').append(child.getElementName()));
@@ -74,6 +82,16 @@ final class TextRules {
 		if (outcome.hasIssue()) {
 			throw new InvalidRequestException(outcome.getIssueFirstRep().getDiagnostics(), outcome);
 		}
+	}
+
+	private String conditionalReferenceProblem(String reference) {
+		if (reference == null || !reference.contains("?") || reference.startsWith("#") || reference.contains("://")
+				|| reference.startsWith("urn:")) {
+			return null;
+		}
+		String type = reference.substring(0, reference.indexOf('?'));
+		return fhir.getResourceTypes().contains(type) ? null : "A conditional reference is Type?search "
+				+ "(Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|...); '" + reference + "' names no resource type";
 	}
 
 	/** What is wrong with the text as FHIR text; null when nothing. */
