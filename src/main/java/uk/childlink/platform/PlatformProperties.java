@@ -6,6 +6,7 @@ import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -22,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  *     search reads the current data (HAPI's default is one minute, which hides fresh writes from a repeated search)
  * @param publicBaseUrl the base URL clients see (for links in bundles) when behind a reverse proxy; empty means
  *     the URL of the incoming request
+ * @param maxRequestSize the largest request body the FHIR endpoint reads into memory (a resource, a transaction, an
+ *     operation's parameters; uncompressed); larger ones are refused with 413. The school imports have their own limit
  * @param statementTimeout how long one SQL statement may run before PostgreSQL cancels it (a search past it is
  *     answered 503 with what to do); zero means no limit. Schema migrations at start-up are not limited
  */
@@ -34,7 +37,8 @@ public record PlatformProperties(
 		@Min(1) @DefaultValue("500") int maxPageSize,
 		@NotNull @DefaultValue("0s") Duration searchCacheReuse,
 		URI publicBaseUrl,
-		@NotNull @DefaultValue("30s") Duration statementTimeout) {
+		@NotNull @DefaultValue("30s") Duration statementTimeout,
+		@NotNull @DefaultValue("20MB") DataSize maxRequestSize) {
 
 	public PlatformProperties {
 		if (defaultPageSize > maxPageSize) {

@@ -39,6 +39,7 @@ class PlatformPropertiesTest {
 			assertThat(props.searchCacheReuse()).isEqualTo(Duration.ZERO);
 			assertThat(props.publicBaseUrl()).isNull();
 			assertThat(props.statementTimeout()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(props.maxRequestSize()).isEqualTo(org.springframework.util.unit.DataSize.ofMegabytes(20));
 		});
 	}
 

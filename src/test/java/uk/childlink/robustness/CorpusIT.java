@@ -216,9 +216,18 @@ class CorpusIT {
 		List<String> faults = new ArrayList<>();
 		List<String> leaks = new ArrayList<>();
 		int asked = 0;
+		Map<String, Long> slowest = new java.util.TreeMap<>();
 		for (Map.Entry<String, RawHttp> caller : callers.entrySet()) {
 			for (String request : requests) {
-				RawHttp.Response response = caller.getValue().get(request);
+				long started = System.nanoTime();
+				RawHttp.Response response;
+				try {
+					response = caller.getValue().get(request);
+				} catch (java.io.UncheckedIOException noAnswer) {
+					faults.add(caller.getKey() + ": no answer within 60 s to " + request);
+					continue;
+				}
+				slowest.put(String.format("%09d %s %s", (System.nanoTime() - started) / 1_000_000, caller.getKey(), request), 0L);
 				asked++;
 				if (response.status() >= 500) {
 					faults.add(caller.getKey() + ": " + response.status() + " " + request + ": " + diagnostics(response.body()));
@@ -238,7 +247,8 @@ class CorpusIT {
 				}
 			}
 		}
-		System.out.printf("Corpus access matrix: %d requests by %d callers%n", asked, callers.size());
+		System.out.printf("Corpus access matrix: %d requests by %d callers; slowest (ms): %s%n", asked, callers.size(),
+				slowest.keySet().stream().skip(Math.max(0, slowest.size() - 5)).toList());
 		assertThat(faults).isEmpty();
 		assertThat(leaks).isEmpty();
 		assertThat(theServerLogErrors()).isEmpty();

@@ -45,7 +45,12 @@ public final class RawHttp {
 	}
 
 	public Response send(String method, String pathAndQuery, Map<String, String> headers, String body) {
-		byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+		return sendBytes(method, pathAndQuery, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** As {@link #send(String, String, Map, String)}, with a body of raw bytes (gzip, say). */
+	public Response sendBytes(String method, String pathAndQuery, Map<String, String> headers, byte[] body) {
+		byte[] bytes = body == null ? new byte[0] : body;
 		StringBuilder request = new StringBuilder()
 				.append(method).append(' ').append(pathAndQuery).append(" HTTP/1.1\r\n")
 				.append("Host: ").append(host).append(':').append(port).append("\r\n")

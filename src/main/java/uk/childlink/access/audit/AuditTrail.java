@@ -15,6 +15,7 @@ import org.hl7.fhir.r4.model.Reference;
 import uk.childlink.access.Caller;
 import uk.childlink.conformance.TrustedWrites;
 import uk.childlink.conformance.CodeLists;
+import uk.childlink.platform.FhirText;
 
 /**
  * Builds and stores the AuditEvent of one access: who (the person or client, from their token), for which
@@ -44,16 +45,17 @@ final class AuditTrail {
 		event.setRecorded(new Date());
 		event.setOutcome(status < 400 ? AuditEventOutcome._0 : status < 500 ? AuditEventOutcome._4 : AuditEventOutcome._8);
 		if (failure != null) {
-			event.setOutcomeDesc(status + ": " + failure);
+			event.setOutcomeDesc(FhirText.escaped(status + ": " + failure));
 		}
 		if (caller.breaksGlass()) {
 			event.addPurposeOfEvent(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActReason",
-					"BTG", "break the glass")).setText(caller.breakGlassReason()));
+					"BTG", "break the glass")).setText(FhirText.escaped(caller.breakGlassReason())));
 		}
 		AuditEvent.AuditEventAgentComponent who = event.addAgent().setRequestor(true);
-		who.getWho().setIdentifier(new Identifier().setSystem(caller.issuer()).setValue(caller.subject()))
-				.setDisplay(caller.subject());
-		who.setName(caller.subject());
+		String subject = FhirText.escaped(caller.subject());
+		who.getWho().setIdentifier(new Identifier().setSystem(FhirText.escaped(caller.issuer())).setValue(subject))
+				.setDisplay(subject);
+		who.setName(subject);
 		if (caller.clientId() != null) {
 			who.setAltId(caller.clientId());
 		}
@@ -74,7 +76,7 @@ final class AuditTrail {
 				.addType(new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4",
 						"Application Server"));
 		for (String child : children) {
-			event.addEntity().setWhat(new Reference(child))
+			event.addEntity().setWhat(new Reference(FhirText.escaped(child)))
 					.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
 					.setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
 		}
@@ -82,7 +84,7 @@ final class AuditTrail {
 			event.addEntity()
 					.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"))
 					.setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "24", "Query"))
-					.setDescription(access.request())
+					.setDescription(FhirText.escaped(access.request()))
 					.setQuery(access.request().getBytes(StandardCharsets.UTF_8));
 		}
 		return event;

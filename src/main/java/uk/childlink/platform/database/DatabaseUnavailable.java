@@ -5,7 +5,9 @@ import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Optional;
+import org.hibernate.TransactionException;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * When the database cannot do what a request needs now, but may soon: every connection of the pool is in use, the
@@ -27,6 +29,18 @@ public final class DatabaseUnavailable {
 		for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
 			if (t instanceof BaseServerResponseException answer && answer.getStatusCode() == STATUS) {
 				return Optional.of(answer);
+			}
+			if (t instanceof TransactionSystemException system && system.getApplicationException() != null) {
+				Optional<BaseServerResponseException> original = answerFor(system.getApplicationException());
+				if (original.isPresent()) {
+					return original;
+				}
+			}
+			if (t instanceof TransactionException && t.getCause() instanceof SQLException) {
+				// beginning, committing or rolling back failed in JDBC: the connection broke (when a statement fails
+				// on a dead connection, the failed rollback's exception is what Spring reports)
+				return Optional.of(unavailable(OperationOutcome.IssueType.TRANSIENT, "The connection to the database "
+						+ "was lost. Try again shortly."));
 			}
 			if (t instanceof SQLTransientConnectionException) {
 				return Optional.of(unavailable(OperationOutcome.IssueType.TRANSIENT, "The server is busy: every database "

@@ -11,6 +11,7 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.apache.catalina.Valve;
@@ -47,7 +48,13 @@ class FhirServerConfig {
 			ObjectProvider<BuildProperties> buildProperties) {
 		systemDao.getContext().setParserErrorHandler(new RejectUnknownElementsErrorHandler());
 		systemDao.getContext().setLocalizer(new PrivacyPreservingLocalizer());
-		RestfulServer server = new RestfulServer(systemDao.getContext());
+		long maxRequestSize = properties.maxRequestSize().toBytes();
+		RestfulServer server = new RestfulServer(systemDao.getContext()) {
+			@Override
+			protected ServletRequestDetails newRequestDetails() {
+				return new BoundedRequestDetails(getInterceptorService(), maxRequestSize);
+			}
+		};
 		String version = buildProperties.stream().map(BuildProperties::getVersion).findFirst().orElse("dev");
 		server.setServerName(NAME);
 		server.setServerVersion(version);

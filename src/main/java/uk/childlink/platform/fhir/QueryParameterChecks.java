@@ -9,7 +9,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
+import uk.childlink.platform.FhirText;
 
 /**
  * Checks of a request's parameters before HAPI acts on them, each for a 500 HAPI 8.8 would otherwise give:
@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * <li>{@code _filter} is not offered by this server (HAPI's filter support is off, and the CapabilityStatement does
  * not list it), yet HAPI parses a {@code _filter} before saying so, and its parser fails on some values;</li>
  * <li>{@code _count} and {@code _offset} are whole numbers, 0 or more (HAPI fails on a negative offset);</li>
- * <li>a parameter's name or value must be FHIR text ({@link BodyRules}): U+0000 or a lone surrogate cannot even reach
+ * <li>a parameter's name or value must be FHIR text ({@link FhirText}): U+0000 or a lone surrogate cannot even reach
  * PostgreSQL.</li>
  * </ul>
  */
@@ -39,18 +39,14 @@ final class QueryParameterChecks {
 				throw new InvalidRequestException(name + " is a whole number from 0 to 999999999, not "
 						+ String.join(", ", parameter.getValue()));
 			}
-			String problem = BodyRules.problem(name);
+			String problem = FhirText.problem(name);
 			for (String value : parameter.getValue()) {
-				problem = problem != null || value == null ? problem : BodyRules.problem(value);
+				problem = problem != null || value == null ? problem : FhirText.problem(value);
 			}
 			if (problem != null) {
-				throw new InvalidRequestException("Parameter " + printable(name) + ": " + problem);
+				throw new InvalidRequestException("Parameter " + FhirText.escaped(name) + ": " + problem);
 			}
 		}
 	}
 
-	private static String printable(String name) {
-		return name.codePoints().mapToObj(c -> c < 0x20 || Character.isSurrogate((char) c) ? String.format("\\u%04x", c) : Character.toString(c))
-				.collect(Collectors.joining());
-	}
 }

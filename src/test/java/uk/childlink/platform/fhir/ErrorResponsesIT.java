@@ -57,6 +57,27 @@ class ErrorResponsesIT extends IntegrationTest {
 	}
 
 	@Test
+	void aBodyLargerThanTheLimitOnceUncompressedIsRefused413() throws java.io.IOException {
+		// 21 MB of JSON whitespace, about 20 KB gzip-compressed: over childlink.server.max-request-size (20 MB)
+		java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+		try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+			gzip.write("{\"resourceType\":\"Patient\"".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			byte[] spaces = new byte[1024 * 1024];
+			java.util.Arrays.fill(spaces, (byte) ' ');
+			for (int i = 0; i < 21; i++) {
+				gzip.write(spaces);
+			}
+			gzip.write('}');
+		}
+		Map<String, String> gzipped = Map.of("Content-Type", "application/fhir+json", "Accept", "application/fhir+json",
+				"Content-Encoding", "gzip");
+
+		Response response = http().sendBytes("POST", "/fhir/Patient", gzipped, zipped.toByteArray());
+
+		assertOutcome(response, 413, "childlink.server.max-request-size");
+	}
+
+	@Test
 	void unknownResourceType() {
 		Response response = http().get("/fhir/Child?name=Ada");
 
