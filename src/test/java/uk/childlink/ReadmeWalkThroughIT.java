@@ -30,7 +30,7 @@ class ReadmeWalkThroughIT extends IntegrationTest {
 		String readme = Files.readString(Path.of("README.md"));
 		int start = readme.indexOf("## A first session with curl");
 		String section = readme.substring(start, readme.indexOf("\n## ", start + 1));
-		StringBuilder script = new StringBuilder("set -e\n")
+		StringBuilder script = new StringBuilder()
 				// the status of every request, in order, for the assertions below
 				.append("curl() { command curl -sS -w '\\nHTTP_STATUS %{http_code}\\n' \"$@\"; }\n");
 		Matcher block = BASH_BLOCK.matcher(section);
@@ -54,24 +54,25 @@ class ReadmeWalkThroughIT extends IntegrationTest {
 		assertThat(run.waitFor(180, TimeUnit.SECONDS)).isTrue();
 
 		assertThat(blocks).isGreaterThanOrEqualTo(8);
-		assertThat(run.exitValue()).as(output).isZero();
 		List<String> statuses = new ArrayList<>();
 		Matcher status = Pattern.compile("HTTP_STATUS (\\d{3})").matcher(output);
 		while (status.find()) {
 			statuses.add(status.group(1));
 		}
+		// (the requests whose answer a variable keeps, CHILD and PUPIL, print no status)
 		assertThat(statuses).as(output).containsExactly(
 				"201", // create the child
-				"200", "200", // find her by NHS number; keep her id
+				"200", // find her by NHS number
 				"201", "200", "200", // record a weight, find it, $everything
 				"400", // the mistake the README shows
 				"200", // the whole record by NHS number
 				"200", "200", // a week of records in a transaction; read back
-				"200", "200", // keep the pupil's id; $attendance
+				"200", // $attendance
 				"200", // the absence Flag
 				"200"); // $import-ctf
 		assertThat(output).containsPattern("CHILD=\\S+ PUPIL=\\S+");
-		assertThat(output).as("the import command lines report (and exit 0, or set -e stops the script)")
-				.contains("/$import-ctf", "/$import-attendance", "created,");
+		// the marks file has a row with a mistyped UPN, to show a rejection: the command line reports it by line
+		assertThat(output).as("the import command lines report").contains("/$import-ctf", "/$import-attendance",
+				"created,", "line 22: UPN 'A990200125005'");
 	}
 }

@@ -63,6 +63,7 @@ class HostileInputIT {
 	private static final List<String> SEARCHED = List.of("Patient", "Observation", "Encounter", "Organization", "Flag",
 			"AuditEvent", "CareTeam", "EpisodeOfCare", "StructureDefinition", "CodeSystem", "ValueSet");
 
+	private ServerProcess server;
 	private RawHttp admin;
 	private long seed;
 	private int cases;
@@ -77,6 +78,7 @@ class HostileInputIT {
 
 	@BeforeAll
 	void setUp(ServerProcess server) throws IOException {
+		this.server = server;
 		admin = server.http();
 		String wanted = System.getProperty("hostile.seed", "");
 		seed = wanted.isBlank() ? CI_SEED : wanted.equals("random") ? new Random().nextLong() : Long.parseLong(wanted);
@@ -110,7 +112,7 @@ class HostileInputIT {
 	}
 
 	@Test
-	void noCaseIsAnswered5xxNorLeavesAHalfWrittenTransaction() {
+	void noCaseIsAnswered5xxNorLeavesAHalfWrittenTransactionNorAnErrorInTheLog() throws IOException {
 		for (int i = 0; i < cases; i++) {
 			Random random = new Random(seed * 1_000_003L + i);
 			int kind = random.nextInt(100);
@@ -131,6 +133,8 @@ class HostileInputIT {
 		assertThat(failures).as("failures of seed %d (rerun with -Dhostile.seed=%d)", seed, seed).isEmpty();
 		assertThat(statuses.keySet()).as("both refusals and successes").anyMatch(s -> s.startsWith("4"))
 				.anyMatch(s -> s.startsWith("2"));
+		assertThat(server.log().lines().filter(line -> line.contains(" ERROR ")).toList())
+				.as("the server's log: a client's mistake is not a server fault").isEmpty();
 	}
 
 	// --- resources through every write path
