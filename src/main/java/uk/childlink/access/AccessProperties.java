@@ -4,6 +4,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Period;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -23,8 +24,10 @@ import org.springframework.validation.annotation.Validated;
  * @param authorizeEndpoint published in the SMART configuration and CapabilityStatement (the identity provider's)
  * @param tokenEndpoint likewise
  * @param claims which token claims carry the caller's organisation, agency, roles and client
- * @param relationshipCache how long a relationship found between an organisation and a child is reused
+ * @param relationshipCheck how often the relationships that ended by time alone are removed from the search narrowing
+ *     (reads check them to the day whatever this is), and any child whose access grants are out of step repaired
  * @param breakGlassHeader the request header carrying a break-glass reason
+ * @param auditRetention how long the audit trail keeps a record; older ones are removed once a day
  */
 @Validated
 @ConfigurationProperties("childlink.access")
@@ -37,8 +40,9 @@ public record AccessProperties(
 		URI authorizeEndpoint,
 		URI tokenEndpoint,
 		@NotNull @DefaultValue Claims claims,
-		@NotNull @DefaultValue("60s") Duration relationshipCache,
-		@NotBlank @DefaultValue("X-Break-Glass-Reason") String breakGlassHeader) {
+		@NotNull @DefaultValue("15m") Duration relationshipCheck,
+		@NotBlank @DefaultValue("X-Break-Glass-Reason") String breakGlassHeader,
+		@NotNull @DefaultValue("P8Y") Period auditRetention) {
 
 	/** The development issuer's name, in tokens it signs ({@code iss}). */
 	public static final String DEV_ISSUER = "urn:childlink:dev-issuer";

@@ -3,29 +3,62 @@ package uk.childlink.access.audit;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.RestfulServer;
-import jakarta.persistence.EntityManagerFactory;
-import org.hl7.fhir.r4.model.AuditEvent;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Configuration;
 import uk.childlink.access.AccessProperties;
 import uk.childlink.access.authorisation.Children;
 
 /**
  * Registers the audit: reads and failures with the FHIR server, writes with the storage layer (so that writes made
- * on a caller's behalf are audited too). AuditEvents name children by a text token, not a maintained reference
- * ({@code fhir-profiles/access/SearchParameter-auditevent-child.json}): the trail outlives a deleted record and is
- * not rewritten by a merge.
+ * on a caller's behalf are audited too); and removes, once a day, what is older than
+ * {@code childlink.access.audit-retention}.
  */
 @Configuration(proxyBeanMethods = false)
-class AuditConfig {
+class AuditConfig implements DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(AuditConfig.class);
+
+	private final ScheduledExecutorService purge;
 
 	AuditConfig(RestfulServer fhirServer, IInterceptorService storageInterceptors, DaoRegistry daos,
-			AccessProperties access, Children children,
-			EntityManagerFactory entityManagers) {
-		if (access.mode() == AccessProperties.Mode.off) {
+			AccessProperties access, Children children, ObjectProvider<AuditLog> trails) {
+		AuditLog trail = trails.getIfAvailable();
+		if (access.mode() == AccessProperties.Mode.off || trail == null) {
+			purge = null;
 			return;
 		}
-		AuditTrail trail = new AuditTrail(daos.getResourceDao(AuditEvent.class));
 		fhirServer.registerInterceptor(new AuditInterceptor(trail, children, daos));
-		storageInterceptors.registerInterceptor(new AuditWrites(trail, children, entityManagers));
+		storageInterceptors.registerInterceptor(new AuditWrites(trail, children));
+		purge = Executors.newSingleThreadScheduledExecutor(task -> {
+			Thread thread = new Thread(task, "childlink-audit-retention");
+			thread.setDaemon(true);
+			return thread;
+		});
+		purge.scheduleWithFixedDelay(() -> {
+			try {
+				Instant before = Instant.now().atOffset(ZoneOffset.UTC).minus(access.auditRetention()).toInstant();
+				int removed = trail.purge(before);
+				if (removed > 0) {
+					log.info("Removed {} audit records older than {} (childlink.access.audit-retention)", removed, before);
+				}
+			} catch (RuntimeException e) {
+				log.warn("Could not remove old audit records; tried again in a day", e);
+			}
+		}, 1, 24 * 60, TimeUnit.MINUTES);
+	}
+
+	@Override
+	public void destroy() {
+		if (purge != null) {
+			purge.shutdownNow();
+		}
 	}
 }

@@ -27,8 +27,9 @@ import uk.childlink.access.authorisation.Children;
 
 /**
  * Audits what a caller reads (reads, searches, pages, history, read-only operations), from the response itself:
- * one AuditEvent naming every child whose data is in it, written before the response goes out, so that an access
- * that cannot be recorded is not answered either (500). Refused and failed requests are audited too. Writes are
+ * one record naming every child whose data is in it, appended to the trail ({@link AuditLog}) and committed before
+ * the response goes out, so that an access that cannot be recorded is not answered either (500, or 503 when the
+ * database is unavailable). Refused and failed requests are audited too. Writes are
  * audited with the data they write, in the same database transaction ({@link AuditWrites}).
  */
 @Interceptor(order = 1000) // after the consent interceptor has taken out what the caller may not see
@@ -37,11 +38,11 @@ final class AuditInterceptor {
 	private static final Logger log = LoggerFactory.getLogger(AuditInterceptor.class);
 	private static final String DONE = AuditInterceptor.class.getName() + ".done";
 
-	private final AuditTrail trail;
+	private final AuditLog trail;
 	private final Children children;
 	private final DaoRegistry daos;
 
-	AuditInterceptor(AuditTrail trail, Children children, DaoRegistry daos) {
+	AuditInterceptor(AuditLog trail, Children children, DaoRegistry daos) {
 		this.trail = trail;
 		this.children = children;
 		this.daos = daos;
@@ -67,7 +68,7 @@ final class AuditInterceptor {
 			return;
 		}
 		try {
-			trail.write(trail.event(caller, access(request, op), seen, response.getResponseCode(), null));
+			trail.append(AuditRecord.of(caller, access(request, op), seen, response.getResponseCode(), null));
 			request.getUserData().put(DONE, Boolean.TRUE);
 		} catch (RuntimeException e) {
 			log.error("Could not record an access to {} children; the answer was withheld", seen.size(), e);
@@ -92,7 +93,7 @@ final class AuditInterceptor {
 			stored(target).ifPresent(resource -> named.addAll(children.of(resource))); // the council sees attempts too
 		}
 		try {
-			trail.write(trail.event(caller, access(request, op), named, exception.getStatusCode(),
+			trail.append(AuditRecord.of(caller, access(request, op), named, exception.getStatusCode(),
 					exception.getMessage()));
 		} catch (RuntimeException e) {
 			log.error("Could not record a failed access ({} {})", op, exception.getStatusCode(), e);
@@ -127,10 +128,10 @@ final class AuditInterceptor {
 		}
 	}
 
-	static AuditTrail.Access access(RequestDetails request, RestOperationTypeEnum op) {
+	static AuditRecord.Access access(RequestDetails request, RestOperationTypeEnum op) {
 		String address = request instanceof ServletRequestDetails servlet
 				? servlet.getServletRequest().getRemoteAddr() : null;
-		return new AuditTrail.Access(interaction(op), action(op), Caller.describe(request), address);
+		return new AuditRecord.Access(interaction(op), action(op), Caller.describe(request), address);
 	}
 
 	static boolean isWrite(RestOperationTypeEnum op) {

@@ -75,6 +75,11 @@ final class ReadRules implements IConsentService {
 		return (caller.scopes().permits(type, 'r') || caller.scopes().permits(type, 's')) && mayKnow(caller, resource);
 	}
 
+	/** Whether the caller reads the child's audit trail (the policy's audit readers). */
+	boolean readsTrailOf(Caller caller, String child) {
+		return relationships.between(caller, child, auditReaders).isPresent();
+	}
+
 	/** Whether records of this type are a child's data (the Patient, or a type in the Patient compartment). */
 	boolean isChildData(String type) {
 		return children.isChildType(type);
@@ -84,6 +89,9 @@ final class ReadRules implements IConsentService {
 	boolean mayKnow(Caller caller, IBaseResource resource) {
 		if (caller.isAdmin()) {
 			return true;
+		}
+		if (AccessGrants.isGrant(resource)) {
+			return false; // who else has a relationship with the child is the server's business
 		}
 		String type = fhir.getResourceType(resource);
 		if (type.equals("AuditEvent")) { // the child's council (and an admin, who is not asked) reads who saw a child

@@ -17,7 +17,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.stereotype.Component;
 
 /**
- * Creates or upgrades the HAPI FHIR schema with HAPI's own migrator before Hibernate starts, so a new database
+ * Creates or upgrades the HAPI FHIR schema with HAPI's own migrator before Hibernate starts, then ChildLink's own
+ * tables ({@link ChildLinkTables}), so a new database
  * gets the full schema and an existing one the migrations of a newer HAPI version. Several server processes may
  * start at once against one database: a PostgreSQL advisory lock lets one migrate while the others wait (HAPI's own
  * lock lives in its migration table, which the first start has to create unguarded).
@@ -54,6 +55,7 @@ public class SchemaMigration {
 				migrator.addTasks(new HapiFhirJpaMigrationTasks(Set.of()).getAllTasks(VersionEnum.values()));
 				migrator.createMigrationTableIfRequired();
 				MigrationResult result = migrator.migrate();
+				ChildLinkTables.migrate(lockHolder);
 				log.info("Database schema ready in {} ms: {}", (System.nanoTime() - start) / 1_000_000, result.summary());
 			} finally {
 				sql.execute("SELECT pg_advisory_unlock(" + ADVISORY_LOCK_KEY + ")");

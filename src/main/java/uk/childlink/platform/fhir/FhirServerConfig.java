@@ -9,11 +9,15 @@ import ca.uhn.fhir.jpa.provider.ValueSetOperationProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
+import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
@@ -26,6 +30,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import uk.childlink.platform.OwnResourceProvider;
 import uk.childlink.platform.PlatformProperties;
 
 /** The FHIR REST endpoint at {@code /fhir}: HAPI's RestfulServer over the JPA storage. */
@@ -45,7 +50,8 @@ class FhirServerConfig {
 			IValidationSupport validationSupport,
 			DatabaseBackedPagingProvider pagingProvider,
 			PlatformProperties properties,
-			ObjectProvider<BuildProperties> buildProperties) {
+			ObjectProvider<BuildProperties> buildProperties,
+			ObjectProvider<OwnResourceProvider> ownProviders) {
 		systemDao.getContext().setParserErrorHandler(new RejectUnknownElementsErrorHandler());
 		systemDao.getContext().setLocalizer(new PrivacyPreservingLocalizer());
 		long maxRequestSize = properties.maxRequestSize().toBytes();
@@ -61,7 +67,13 @@ class FhirServerConfig {
 		server.setImplementationDescription(NAME + " FHIR R4 server for children's services");
 		server.setDefaultResponseEncoding(EncodingEnum.JSON);
 
-		server.registerProviders(resourceProviders.createProviders());
+		// a module that serves a resource type itself publishes its provider as a bean: it replaces HAPI's
+		List<OwnResourceProvider> own = ownProviders.orderedStream().toList();
+		Set<Class<?>> servedByModules = own.stream().map(IResourceProvider::getResourceType).collect(Collectors.toSet());
+		server.registerProviders(resourceProviders.createProviders().stream()
+				.filter(p -> !(p instanceof IResourceProvider jpa && servedByModules.contains(jpa.getResourceType())))
+				.toList());
+		server.registerProviders(own);
 		server.registerProvider(systemProvider);
 		server.registerProvider(valueSetOperations);
 

@@ -1,0 +1,106 @@
+package uk.childlink.access.authorisation;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.RuntimeSearchParam;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import uk.childlink.access.Caller;
+
+/**
+ * Narrows every search of a child's records to the children the caller's organisation has a relationship with,
+ * inside the SQL HAPI runs, before it runs: a parameter is added that joins the access grants
+ * ({@link AccessGrants}), {@code _has:Basic:subject:author=Organization/<org>} on Patient and
+ * {@code <patient parameter>:Patient._has:Basic:subject:author=Organization/<org>} on every other type of the Patient
+ * compartment. So a search costs what the caller may see, not what the database holds: an organisation without
+ * relationships searches nothing. What cannot be narrowed so (a search or history across all types, a type's history,
+ * {@code $everything} of every patient) is for an admin. The read rules ({@link ReadRules}) still check each resource
+ * on its way out, as a second line.
+ */
+@Interceptor
+final class SearchNarrowing {
+
+	/** Matches no resource: the narrowing of a caller whose organisation is not registered. */
+	static final String NO_CHILD = "no-related-child";
+
+	private final FhirContext fhir;
+	private final Children children;
+	private final Relationships relationships;
+	private final Map<String, String> parameters = new ConcurrentHashMap<>();
+
+	SearchNarrowing(FhirContext fhir, Children children, Relationships relationships) {
+		this.fhir = fhir;
+		this.children = children;
+		this.relationships = relationships;
+	}
+
+	/** After the caller is known ({@code TokenCallers}), before HAPI turns the parameters into a search. */
+	@Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = 100)
+	public void narrow(RequestDetails request) {
+		Caller caller = Caller.of(request).orElse(null);
+		if (caller == null || caller.isAdmin()) {
+			return;
+		}
+		RestOperationTypeEnum operation = request.getRestOperationType();
+		String type = request.getResourceName();
+		if (operation == RestOperationTypeEnum.SEARCH_SYSTEM || operation == RestOperationTypeEnum.HISTORY_SYSTEM) {
+			throw new ForbiddenOperationException("A search or history across all resource types is for an admin: "
+					+ "search one type (GET /fhir/Observation?subject=Patient/{id})");
+		}
+		if (operation == RestOperationTypeEnum.HISTORY_TYPE && children.isChildType(type)) {
+			throw new ForbiddenOperationException("The history of every " + type + " is for an admin: ask for one "
+					+ "record's history (GET /fhir/" + type + "/{id}/_history)");
+		}
+		if (operation == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE && "$everything".equals(request.getOperation())) {
+			throw new ForbiddenOperationException("$everything of every patient is for an admin: ask for one child's "
+					+ "(GET /fhir/Patient/{id}/$everything)");
+		}
+		if (operation != RestOperationTypeEnum.SEARCH_TYPE || type == null || !children.isChildType(type)
+				|| type.equals("AuditEvent")) {
+			return; // AuditEvent: the audit trail answers its own searches, for the child's council only
+		}
+		Map<String, String[]> narrowed = new LinkedHashMap<>(request.getParameters());
+		String organisation = relationships.organisationId(caller).orElse(null);
+		if (organisation == null) {
+			add(narrowed, "_id", NO_CHILD);
+		} else {
+			add(narrowed, parameter(type), "Organization/" + organisation);
+		}
+		request.setParameters(narrowed);
+	}
+
+	private static void add(Map<String, String[]> parameters, String name, String value) {
+		String[] values = parameters.get(name);
+		String[] more = values == null ? new String[1] : Arrays.copyOf(values, values.length + 1);
+		more[more.length - 1] = value;
+		parameters.put(name, more);
+	}
+
+	/** The parameter that joins a type's records to the grants of the child they are about. */
+	String parameter(String type) {
+		return parameters.computeIfAbsent(type, t -> {
+			if (t.equals("Patient")) {
+				return "_has:Basic:subject:author";
+			}
+			// the type qualifier keeps HAPI's join to one target type: without it, HAPI ORs a branch per type the
+			// parameter may point at, and the duplicate rows that makes use up the page's LIMIT (no next link)
+			RuntimeSearchParam patient = fhir.getResourceDefinition(t).getSearchParam("patient");
+			if (patient != null && patient.getTargets().contains("Patient")) {
+				return "patient:Patient._has:Basic:subject:author";
+			}
+			for (RuntimeSearchParam compartment : fhir.getResourceDefinition(t).getSearchParamsForCompartmentName("Patient")) {
+				if (compartment.getTargets().isEmpty() || compartment.getTargets().contains("Patient")) {
+					return compartment.getName() + ":Patient._has:Basic:subject:author";
+				}
+			}
+			throw new IllegalStateException(t + " is in the Patient compartment without a parameter that names the patient");
+		});
+	}
+}
