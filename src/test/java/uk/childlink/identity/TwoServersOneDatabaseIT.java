@@ -14,13 +14,19 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import uk.childlink.identity.ConcurrentWrites.Result;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import uk.childlink.support.Fixtures;
+import uk.childlink.support.RawHttp;
+import uk.childlink.support.Records;
+import uk.childlink.support.Tokens;
 import uk.childlink.support.IntegrationTest;
 import uk.childlink.support.ServerProcess;
 
 /**
  * Two ChildLink processes on one PostgreSQL (the shared test server, and the packaged jar pointed at the shared
- * server's database): the one-record-per-child rule is the database's, so it holds across processes.
+ * server's database): the one-record-per-child rule and the relationships are the database's, so they hold across
+ * processes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TwoServersOneDatabaseIT extends IntegrationTest {
@@ -77,6 +83,33 @@ class TwoServersOneDatabaseIT extends IntegrationTest {
 		assertThat(results).filteredOn(r -> r.status() == 201).hasSize(1);
 		assertThat(results).filteredOn(r -> r.status() == 409).hasSize(CLIENTS - 1);
 		assertThat(ConcurrentUpsertIT.searchTotal(client(), nhs)).isEqualTo(1);
+	}
+
+	@Test
+	void aRelationshipChangedThroughOneServerHoldsAtOnceThroughTheOther() {
+		String laFrom = Records.nextLaNumber();
+		String laTo = Records.nextLaNumber();
+		String from = client().create().resource(Records.localAuthority(laFrom)).execute().getId()
+				.toUnqualifiedVersionless().getValue();
+		String to = client().create().resource(Records.localAuthority(laTo)).execute().getId()
+				.toUnqualifiedVersionless().getValue();
+		Patient child = Fixtures.child(Fixtures.nextNhsNumber(), "Crossing", "Wren", "2012-02-12");
+		child.setManagingOrganization(new Reference(from));
+		String id = client().create().resource(child).execute().getId().toUnqualifiedVersionless().getValue();
+		RawHttp fromOnSecond = second.http(Tokens.token().organisation(Tokens.LA, laFrom).agency("social-care")
+				.scope("user/*.rs").sign());
+		RawHttp toOnSecond = second.http(Tokens.token().organisation(Tokens.LA, laTo).agency("social-care")
+				.scope("user/*.rs").sign());
+		assertThat(fromOnSecond.get("/fhir/" + id).status()).isEqualTo(200);
+		assertThat(toOnSecond.get("/fhir/" + id).status()).isEqualTo(404);
+
+		Patient stored = client().read().resource(Patient.class).withId(id).execute();
+		stored.setManagingOrganization(new Reference(to));
+		client().update().resource(stored).execute();
+
+		// no cache to wait out: the other process reads the relationship the write committed
+		assertThat(toOnSecond.get("/fhir/" + id).status()).isEqualTo(200);
+		assertThat(fromOnSecond.get("/fhir/" + id).status()).isEqualTo(404);
 	}
 
 	/** Even-numbered clients talk to this JVM's server, odd-numbered ones to the second process. */

@@ -1,0 +1,129 @@
+package uk.childlink.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.IPreResourceAccessDetails;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import uk.childlink.support.Fixtures;
+import uk.childlink.support.IntegrationTest;
+import uk.childlink.support.RawHttp;
+import uk.childlink.support.Records;
+import uk.childlink.support.Tokens;
+
+/**
+ * A search costs what the caller may see, not what the database holds: beside 300 children, each with a weight, that a
+ * registered school with no relationships may not see, HAPI loads no resource at all for that school's broad searches (counted where HAPI hands the resources it loaded to the access checks, not timed), and a service
+ * related to one child loads that child's records only.
+ */
+class NarrowingIT extends IntegrationTest {
+
+	private static final int HIDDEN = 300;
+	private static final String WEIGHT = "http://loinc.org|29463-7";
+	private static World world;
+	private static String known;
+	private static String unrelatedUrn;
+
+	@Autowired
+	IInterceptorService storage;
+
+	private final LoadCounter loads = new LoadCounter();
+
+	@BeforeEach
+	void hiddenChildren() {
+		storage.registerInterceptor(loads);
+		if (world != null) {
+			return;
+		}
+		world = World.create(client());
+		unrelatedUrn = Records.nextUrn();
+		client().create().resource(Records.school(unrelatedUrn)).execute();
+		// 300 children an unrelated trust holds weights for, in one transaction
+		String trust = client().create().resource(Records.healthProvider("T" + Records.nextUrn())).execute().getId()
+				.toUnqualifiedVersionless().getValue();
+		Bundle load = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		for (int i = 0; i < HIDDEN; i++) {
+			String child = "urn:uuid:" + java.util.UUID.randomUUID();
+			load.addEntry().setFullUrl(child).setResource(Fixtures.child(Fixtures.nextNhsNumber(), "Hidden", "H" + i,
+					"2015-05-05")).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+			load.addEntry().setResource(Fixtures.weight(new Reference(child), 20 + i % 10).addPerformer(new Reference(trust)))
+					.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+		}
+		client().transaction().withBundle(load).execute();
+		// and one child the GP of the world is related to, with a weight of its own
+		known = world.ada;
+		client().create().resource(Fixtures.weight(new Reference(world.ada), 31).addPerformer(new Reference(world.gp)))
+				.execute();
+	}
+
+	@AfterEach
+	void stopCounting() {
+		storage.unregisterInterceptor(loads);
+	}
+
+	@Test
+	void anUnrelatedSchoolsBroadSearchesLoadNoHiddenResource() {
+		String subject = "unrelated-" + System.nanoTime();
+		String token = Tokens.token().subject(subject).organisation(Tokens.SCHOOL, unrelatedUrn).agency("education")
+				.scope("user/*.rs").sign();
+		RawHttp school = http(token);
+		for (String search : List.of("/fhir/Observation?code=" + WEIGHT + "&_count=20", "/fhir/Observation?_count=20",
+				"/fhir/Patient?_count=20", "/fhir/Patient?family=Hidden&_count=20",
+				"/fhir/Observation?subject:Patient.family=Hidden&_count=20",
+				"/fhir/Observation?code=" + WEIGHT + "&_include=Observation:subject&_count=20")) {
+			loads.reset(subject);
+			RawHttp.Response found = school.get(search);
+			assertThat(found.status()).as(search).isEqualTo(200);
+			Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, found.body());
+			assertThat(bundle.getEntry()).as(search).isEmpty();
+			assertThat(loads.loaded()).as("resources HAPI loaded for %s", search).isZero();
+		}
+	}
+
+	@Test
+	void aRelatedServiceLoadsOnlyTheRecordsOfItsChild() {
+		String subject = "gp-" + System.nanoTime();
+		String token = Tokens.token().subject(subject).organisation(Tokens.ODS, world.gpOds).agency("health")
+				.scope("user/*.rs").sign();
+		loads.reset(subject);
+		RawHttp.Response found = http(token).get("/fhir/Observation?code=" + WEIGHT + "&_count=20");
+		Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, found.body());
+		assertThat(bundle.getEntry()).isNotEmpty().allMatch(e -> ((org.hl7.fhir.r4.model.Observation) e.getResource())
+				.getSubject().getReference().equals(known));
+		assertThat(loads.loaded()).as("its own child's weights, none of the 300").isLessThanOrEqualTo(bundle.getEntry().size());
+	}
+
+	/** Counts the resources HAPI loads and hands to the access checks, for one caller's requests. */
+	@Interceptor
+	static final class LoadCounter {
+		private final AtomicInteger loaded = new AtomicInteger();
+		private volatile String subject;
+
+		void reset(String forSubject) {
+			subject = forSubject;
+			loaded.set(0);
+		}
+
+		int loaded() {
+			return loaded.get();
+		}
+
+		@Hook(Pointcut.STORAGE_PREACCESS_RESOURCES)
+		public void counted(IPreResourceAccessDetails details, RequestDetails request) {
+			if (Caller.of(request).map(c -> c.subject().equals(subject)).orElse(false)) {
+				loaded.addAndGet(details.size());
+			}
+		}
+	}
+}
