@@ -13,20 +13,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import uk.childlink.support.Fixtures;
-import uk.childlink.support.IntegrationTest;
+import org.junit.jupiter.api.extension.ExtendWith;
+import uk.childlink.support.ServerProcess;
+import uk.childlink.support.SharedServerProcess;
 import uk.childlink.support.Tokens;
 
 /**
- * The README's "A first session with curl", pasted in order into bash as a newcomer would, against the test server:
- * every request answers as the README says (the token command is replaced by the tests' admin token, the port by the
- * test server's, and the example NHS number by an unused one so that the walk-through runs beside the other tests).
+ * The README's "A first session with curl", pasted in order into bash as a newcomer would, against a server process
+ * of the packaged jar (the one the robustness tests share: the walk-through imports the example school's CTF, which the
+ * in-JVM server's import tests expect to import first): every request answers as the README says (the token command
+ * is replaced by the tests' admin token, the port by the server's, and the example NHS number by an unused one).
  */
-class ReadmeWalkThroughIT extends IntegrationTest {
+@ExtendWith(SharedServerProcess.class)
+class ReadmeWalkThroughIT {
 
 	private static final Pattern BASH_BLOCK = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL);
 
 	@Test
-	void theWalkThroughWorksWhenPastedInOrder() throws IOException, InterruptedException {
+	void theWalkThroughWorksWhenPastedInOrder(ServerProcess server) throws IOException, InterruptedException {
+		int port = server.port();
 		String readme = Files.readString(Path.of("README.md"));
 		int start = readme.indexOf("## A first session with curl");
 		String section = readme.substring(start, readme.indexOf("\n## ", start + 1));

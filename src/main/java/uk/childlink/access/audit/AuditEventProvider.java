@@ -19,6 +19,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.StringParam;
+import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.SimpleBundleProvider;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
@@ -77,6 +78,7 @@ final class AuditEventProvider implements OwnResourceProvider {
 			@OptionalParam(name = "child") ReferenceParam child,
 			@OptionalParam(name = "date") DateRangeParam date,
 			@OptionalParam(name = "agent-name") StringParam agentName,
+			@OptionalParam(name = "purpose") TokenParam purpose,
 			@Sort SortSpec sort,
 			@Count Integer count,
 			@Offset Integer offset,
@@ -103,8 +105,12 @@ final class AuditEventProvider implements OwnResourceProvider {
 		Instant after = date == null || date.getLowerBoundAsInstant() == null ? null : date.getLowerBoundAsInstant().toInstant();
 		Instant before = date == null || date.getUpperBoundAsInstant() == null ? null : date.getUpperBoundAsInstant().toInstant();
 		// one more than the page, to know whether there is a next one
-		List<AuditRecord> found = log.search(childRef, agentName == null ? null : agentName.getValue(), after, before,
-				newestFirst, from, size + 1);
+		boolean breakGlassOnly = purpose != null;
+		if (breakGlassOnly && !"BTG".equals(purpose.getValue())) {
+			throw new InvalidRequestException("The trail's purpose is BTG (the glass broken) or none: purpose=BTG");
+		}
+		List<AuditRecord> found = log.search(childRef, agentName == null ? null : agentName.getValue(), breakGlassOnly,
+				after, before, newestFirst, from, size + 1);
 		List<IBaseResource> page = found.stream().limit(size).map(r -> (IBaseResource) AuditTrail.event(r)).toList();
 		SimpleBundleProvider answer = new SimpleBundleProvider(page);
 		answer.setCurrentPageOffset(from);

@@ -142,10 +142,10 @@ final class AuditLog implements AutoCloseable {
 
 	/**
 	 * The records naming the child (all when null), of callers whose subject starts with {@code subjectStart} (any
-	 * case; all when null), between two instants (either open), newest first or last.
+	 * case; all when null), of broken glass only or not, between two instants (either open), newest first or last.
 	 */
-	List<AuditRecord> search(String child, String subjectStart, Instant from, Instant to, boolean newestFirst,
-			int offset, int count) {
+	List<AuditRecord> search(String child, String subjectStart, boolean breakGlassOnly, Instant from, Instant to,
+			boolean newestFirst, int offset, int count) {
 		StringBuilder query = new StringBuilder("SELECT " + COLUMNS + " FROM cl_audit_event WHERE true");
 		List<Object> args = new ArrayList<>();
 		if (child != null) {
@@ -156,6 +156,9 @@ final class AuditLog implements AutoCloseable {
 			query.append(" AND lower(subject) LIKE ? ESCAPE '\\'");
 			args.add(subjectStart.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
 					.replace("_", "\\_") + "%");
+		}
+		if (breakGlassOnly) {
+			query.append(" AND break_glass IS NOT NULL");
 		}
 		if (from != null) {
 			query.append(" AND recorded >= ?");
