@@ -65,7 +65,8 @@ public class Bench {
 			case "query" -> query(args[1], args[2], args[3], Path.of(args[4]), Long.parseLong(args[5]),
 					Integer.parseInt(args[6]), Integer.parseInt(args[7]), Long.parseLong(args[8]),
 					LocalDate.parse(args[9]));
-			case "report" -> Report.write(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]));
+			case "report" -> Report.write(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]),
+					args.length > 4 ? Path.of(args[4]) : null);
 			default -> throw new IllegalArgumentException(args[0]);
 		}
 	}
@@ -568,10 +569,18 @@ public class Bench {
 
 	// ------------------------------------------------------------------------------------------------ query phase
 
-	/** One kind of question, asked by a practitioner of the organisation the kind names. */
-	record Kind(String key, String label, String actingFor) {}
+	/**
+	 * One kind of question, asked by a practitioner of the organisation the kind names, by USERS concurrent users (or
+	 * by {@code oneUser}: a request's own latency, without the queueing of several users on few cores).
+	 */
+	record Kind(String key, String label, String actingFor, boolean oneUser) {
+		Kind(String key, String label, String actingFor) {
+			this(key, label, actingFor, false);
+		}
+	}
 
 	static final List<Kind> KINDS = List.of(
+			new Kind("nhs_one_user", "child by NHS number, one user", "council", true),
 			new Kind("nhs", "child by NHS number", "council"),
 			new Kind("upn", "child by current UPN", "council"),
 			new Kind("former_upn", "child by former UPN", "council"),
@@ -579,7 +588,12 @@ public class Bench {
 			new Kind("everything", "Patient/{id}/$everything", "council"),
 			new Kind("attendance_op", "Patient/{id}/$attendance (term)", "council"),
 			new Kind("absent_pupils", "school's persistently absent pupils", "school"),
-			new Kind("open_cp_plans", "council's open child protection plans", "council"));
+			new Kind("open_cp_plans", "council's open child protection plans", "council"),
+			new Kind("unrelated_code", "unrelated school: Observation?code=attendance", "unrelated school"),
+			new Kind("unrelated_broad", "unrelated school: Observation?_count=20", "unrelated school"));
+
+	/** A school with no relationship to any child of the population, registered for the unrelated caller's questions. */
+	static final String UNRELATED_URN = "999990";
 
 	record Row(String nhs, String upn, String formerUpn, String id, String la, String urn) {}
 
@@ -605,6 +619,8 @@ public class Bench {
 		List<String> urns = rows.stream().map(Row::urn).distinct().sorted().limit(6).toList();
 		Map<String, String> schoolTokens = new TreeMap<>();
 		urns.forEach(urn -> schoolTokens.put(urn, token(jar, dataDir, "school:" + urn, "education", "bench-teacher-" + urn)));
+		registerUnrelatedSchool(base, jar, dataDir);
+		String unrelated = token(jar, dataDir, "school:" + UNRELATED_URN, "education", "bench-unrelated-teacher");
 		LocalDate termStart = asOf.getMonthValue() >= 9 ? LocalDate.of(asOf.getYear(), 9, 1)
 				: asOf.getMonthValue() >= 4 ? LocalDate.of(asOf.getYear(), 4, 14) : LocalDate.of(asOf.getYear(), 1, 5);
 		LocalDate termEnd = asOf.getMonthValue() >= 9 ? LocalDate.of(asOf.getYear(), 12, 18)
@@ -626,7 +642,7 @@ public class Bench {
 				Row r = rows.get(pick.nextInt(rows.size()));
 				String council = councilTokens.get(r.la());
 				switch (kind.key()) {
-					case "nhs" -> requests.add(new String[] {council, "/Patient?identifier=" + NHS + "|" + r.nhs()});
+					case "nhs", "nhs_one_user" -> requests.add(new String[] {council, "/Patient?identifier=" + NHS + "|" + r.nhs()});
 					case "upn" -> requests.add(new String[] {council, "/Patient?identifier=" + UPN + "|" + r.upn()});
 					case "former_upn" -> {
 						Row f = withFormer.isEmpty() ? r : withFormer.get(pick.nextInt(withFormer.size()));
@@ -649,19 +665,24 @@ public class Bench {
 						requests.add(new String[] {councilTokens.get(la), "/Observation?code=" + CS + "observation-code|cp-plan"
 							+ "&performer=" + orgIds.get("la:" + la) + "&date=ge" + asOf + "&_include=Observation:subject&_count=100"});
 					}
+					case "unrelated_code" -> requests.add(new String[] {unrelated,
+						"/Observation?code=" + CS + "observation-code|attendance-summary&_count=20"});
+					case "unrelated_broad" -> requests.add(new String[] {unrelated, "/Observation?_count=20"});
 					default -> throw new IllegalStateException(kind.key());
 				}
 			}
-			Result result = run(base, requests, users, seconds);
+			Result result = run(base, requests, kind.oneUser() ? 1 : users, seconds);
 			String p = "query." + kind.key() + ".";
 			metrics.put(p + "label", kind.label());
 			metrics.put(p + "requests", result.count);
 			// a question that was never answered (every request failed before it was sent) is not a fast one
 			metrics.put(p + "errors", result.count == 0 ? Math.max(1, result.errors) : result.errors);
 			metrics.put(p + "throughput", result.count / result.seconds);
-			metrics.put(p + "p50_ms", result.percentile(50));
-			metrics.put(p + "p95_ms", result.percentile(95));
-			metrics.put(p + "p99_ms", result.percentile(99));
+			if (result.count > 0) { // none answered: no latency to report (the report shows "-")
+				metrics.put(p + "p50_ms", result.percentile(50));
+				metrics.put(p + "p95_ms", result.percentile(95));
+				metrics.put(p + "p99_ms", result.percentile(99));
+			}
 			metrics.put(p + "mean_results", result.meanEntries());
 			System.out.printf(Locale.ROOT, "  %-42s %6d req %5.1f/s  p50 %6.1f  p95 %6.1f  p99 %6.1f ms  %d errors  %.1f entries%n",
 					kind.label(), result.count, result.count / result.seconds, result.percentile(50),
@@ -673,11 +694,34 @@ public class Bench {
 		metrics.put("query.postgres_pss_max_mb", memory.maxPostgresMb());
 	}
 
+	/** Registers the unrelated school once (a conditional create), as an admin. */
+	static void registerUnrelatedSchool(String base, String jar, String dataDir) throws IOException, InterruptedException {
+		String admin = run(jar, "token", "--data-dir", dataDir, "--subject", "bench-admin", "--role", "admin", "--scope",
+				"user/*.cruds");
+		String school = """
+				{"resourceType":"Organization","extension":[{"url":"%sagency","valueCoding":{"system":"%sagency","code":"education"}}],\
+				"identifier":[{"system":"%s","value":"%s"}],"type":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/organization-type","code":"edu"}]}],\
+				"name":"Unrelated School (benchmark)"}""".formatted(SD, CS, URN, UNRELATED_URN);
+		HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/Organization"))
+				.header("Authorization", "Bearer " + admin).header("Content-Type", "application/fhir+json")
+				.header("If-None-Exist", "identifier=" + URN + "|" + UNRELATED_URN)
+				.POST(HttpRequest.BodyPublishers.ofString(school)).build(), HttpResponse.BodyHandlers.ofString());
+		if (created.statusCode() >= 300) {
+			throw new IllegalStateException("could not register the unrelated school: " + created.body());
+		}
+	}
+
 	static String token(String jar, String dataDir, String organisation, String agency, String subject) {
+		return run(jar, "token", "--data-dir", dataDir, "--organisation", organisation, "--agency", agency, "--subject",
+				subject, "--scope", "user/*.rs");
+	}
+
+	/** A token printed by the jar's token command with these arguments. */
+	static String run(String jar, String... tokenArgs) {
 		try {
-			Process p = new ProcessBuilder("java", "-jar", jar, "token", "--data-dir", dataDir, "--organisation",
-					organisation, "--agency", agency, "--subject", subject, "--scope", "user/*.rs")
-					.redirectErrorStream(true).start();
+			List<String> command = new ArrayList<>(List.of("java", "-jar", jar));
+			command.addAll(List.of(tokenArgs));
+			Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
 			String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			String token = text.lines().map(String::strip).filter(l -> l.startsWith("ey")).findFirst().orElse(null);
 			if (p.waitFor() != 0 || token == null) {
@@ -693,6 +737,7 @@ public class Bench {
 
 	static final class Result {
 		final List<Long> micros = java.util.Collections.synchronizedList(new ArrayList<>());
+		final List<Long> warmUp = java.util.Collections.synchronizedList(new ArrayList<>());
 		final AtomicLong entries = new AtomicLong();
 		final ConcurrentLinkedQueue<String> errorSamples = new ConcurrentLinkedQueue<>();
 		volatile int errors;
@@ -731,7 +776,11 @@ public class Bench {
 									.timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + r[0])
 									.header("Accept", "application/fhir+json").GET().build());
 							long micros = (System.nanoTime() - s0) / 1000;
-							if (measured && System.nanoTime() < end) {
+							// a request started in the window counts even when it ends after it: a question slower
+							// than the window is slow, not missing
+							if (!measured) {
+								result.warmUp.add(micros);
+							} else {
 								result.micros.add(micros);
 								Matcher m = ENTRY.matcher(body);
 								long n = 0;
@@ -756,6 +805,10 @@ public class Bench {
 		}
 		done.await();
 		result.errors = errors.get();
+		if (result.micros.isEmpty() && !result.warmUp.isEmpty()) {
+			// every request took longer than the warm-up and the window together: the warm-up's are all there is
+			result.micros.addAll(result.warmUp);
+		}
 		result.count = result.micros.size();
 		result.seconds = seconds;
 		result.sorted = result.micros.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -908,34 +961,52 @@ final class Report {
 		LINES.add(new Line("PostgreSQL memory (PSS) under load, max", "load.postgres_pss_max_mb", "MB", false));
 		LINES.add(new Line("database size", "db.bytes_mb", "MB", false));
 		LINES.add(new Line("database size per resource", "db.bytes_per_resource", "bytes", false));
+		LINES.add(new Line("database growth from the queries (audit, stored searches)", "query.db_growth_mb", "MB", false));
+		LINES.add(new Line("database growth per audited read", "query.db_bytes_per_read", "bytes", false));
 	}
 
-	static void write(Path out, Path tunedDir, Path baselineDir) throws IOException {
+	static void write(Path out, Path tunedDir, Path baselineDir, Path releaseDir) throws IOException {
 		Map<String, String> tuned = Bench.Metrics.read(tunedDir.resolve("metrics"));
 		Map<String, String> base = Files.exists(baselineDir.resolve("metrics"))
 				? Bench.Metrics.read(baselineDir.resolve("metrics")) : Map.of();
+		Map<String, String> release = releaseDir != null && Files.exists(releaseDir.resolve("metrics"))
+				? Bench.Metrics.read(releaseDir.resolve("metrics")) : Map.of();
 		samePrefix(tuned, base);
+		samePrefix(tuned, release);
+		boolean withRelease = !release.isEmpty();
 		StringBuilder md = new StringBuilder();
-		md.append("| measure | tuned | HAPI defaults | ratio |\n|---|---:|---:|---:|\n");
+		md.append(withRelease
+				? "| measure | this version | previous release | HAPI defaults | ratio to the release | ratio to HAPI defaults |\n|---|---:|---:|---:|---:|---:|\n"
+				: "| measure | tuned | HAPI defaults | ratio |\n|---|---:|---:|---:|\n");
 		StringBuilder json = new StringBuilder("{\n  \"machine\": \"").append(esc(tuned.getOrDefault("machine", "")))
 				.append("\",\n  \"size\": \"").append(esc(tuned.getOrDefault("size", ""))).append("\",\n  \"figures\": [\n");
 		String sep = "";
 		for (Line line : LINES) {
 			String t = tuned.get(line.key());
 			String b = base.get(line.key());
-			if (t == null && b == null) {
+			String r = release.get(line.key());
+			if (t == null && b == null && r == null) {
 				continue;
 			}
 			String ratio = ratio(t, b, line.higherIsBetter());
-			md.append("| ").append(line.label()).append(" | ").append(show(t, line.unit())).append(" | ")
-					.append(show(b, line.unit())).append(" | ").append(ratio).append(" |\n");
+			md.append("| ").append(line.label()).append(" | ").append(show(t, line.unit())).append(" | ");
+			if (withRelease) {
+				md.append(show(r, line.unit())).append(" | ");
+			}
+			md.append(show(b, line.unit())).append(" | ");
+			if (withRelease) {
+				md.append(ratio(t, r, line.higherIsBetter())).append(" | ");
+			}
+			md.append(ratio).append(" |\n");
 			json.append(sep).append("    {\"measure\": \"").append(esc(line.label())).append("\", \"key\": \"")
 					.append(line.key()).append("\", \"unit\": \"").append(line.unit()).append("\", \"tuned\": ")
-					.append(t == null ? "null" : t).append(", \"baseline\": ").append(b == null ? "null" : b)
+					.append(t == null ? "null" : t).append(", \"release\": ").append(r == null ? "null" : r)
+					.append(", \"baseline\": ").append(b == null ? "null" : b)
 					.append(", \"better_by\": ").append(ratio.equals("") ? "null" : ratio.replace("x", "")).append("}");
 			sep = ",\n";
 		}
-		json.append("\n  ],\n  \"tuned\": ").append(map(tuned)).append(",\n  \"baseline\": ").append(map(base)).append("\n}\n");
+		json.append("\n  ],\n  \"tuned\": ").append(map(tuned)).append(",\n  \"release\": ").append(map(release))
+				.append(",\n  \"baseline\": ").append(map(base)).append("\n}\n");
 		Files.writeString(out.resolve("results.json"), json);
 		String header = "# ChildLink benchmark: " + tuned.getOrDefault("size", "") + "\n\n" + tuned.getOrDefault("machine", "")
 				+ "; " + tuned.getOrDefault("world.children", "?") + " children (" + tuned.getOrDefault("load.resources", "?")
@@ -944,7 +1015,9 @@ final class Report {
 				+ " loading clients, profile validation on write " + tuned.getOrDefault("load.validation", "on") + "; "
 				+ tuned.getOrDefault("query.users", "?") + " concurrent users per query for "
 				+ tuned.getOrDefault("query.seconds_per_kind", "?") + " s each. Baseline: "
-				+ base.getOrDefault("baseline.note", "the same run with HAPI's default storage settings") + ".\n"
+				+ base.getOrDefault("baseline.note", "the same run with HAPI's default storage settings") + "."
+				+ (withRelease ? " Previous release: " + release.getOrDefault("release.note", "the same run with the previous release's jar") + "." : "")
+				+ "\n"
 				+ "The ratio is how many times better the tuned server is (above 1: better).\n\n";
 		Files.writeString(out.resolve("results.md"), header + md + "\n![latency](latency.svg)\n\n![ingest](ingest.svg)\n");
 		Files.writeString(out.resolve("latency.svg"), latencyChart(tuned, base));

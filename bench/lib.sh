@@ -35,3 +35,10 @@ token() {
 admin_token() {
   token "$1" --subject bench-admin --role admin --scope 'user/*.cruds'
 }
+
+# db_bytes DATA_DIR: the size of the running embedded database (PostgreSQL's own count, so WAL is left out)
+db_bytes() {
+  local port
+  port=$(sed -n 4p "$1/postgres/postmaster.pid")
+  psql -h localhost -p "$port" -U postgres -d postgres -Atc "SELECT pg_database_size('postgres')"
+}

@@ -6,8 +6,9 @@
 #   bench/query.sh scale                    # 1 user, 30 s per question, the tuned server
 #   USERS=4 MODE=baseline bench/query.sh scale
 #
-# Settings (environment): USERS (1), SECONDS_PER_KIND (30), KINDS (as bench/run.sh), MODE (tuned or baseline: the
-# storage settings the server starts with; the database is always the tuned run's), WORK, PORT.
+# Settings (environment): USERS (1), SECONDS_PER_KIND (30), KINDS (as bench/run.sh), MODE (tuned, baseline or release:
+# the storage settings the server starts with; the database is always the tuned run's), QUERY_JAR (the server jar:
+# a previous release's for MODE=release), WORK, PORT.
 # Figures go to WORK/queries-MODE-USERSu/metrics (and the table to the terminal).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,14 +24,14 @@ setting() { sed -n "s/^$1=//p" "$run/metrics"; }
 seed=$(setting world.seed)
 as_of=$(setting world.as_of)
 validate=$(setting load.validation)
-JAR=$work/childlink.jar
+JAR=${QUERY_JAR:-$work/childlink.jar}
 . bench/lib.sh
 
 out=$work/queries-$mode-${users}u
 rm -rf "$out" && mkdir -p "$out"
 cp "$run/children.tsv" "$run/organisations.tsv" "$out/"
 printf 'mode=%s\nusers=%s\n' "$mode" "$users" >"$out/metrics"
-args=(--childlink.storage.tuned=$([ "$mode" = tuned ] && echo true || echo false))
+args=(--childlink.storage.tuned=$([ "$mode" = baseline ] && echo false || echo true))
 [ "$validate" = off ] && args+=(--childlink.conformance.validate-on-write=false)
 trap 'stop_server' EXIT
 start_server "$run/data" "$out/server.log" "${args[@]}"

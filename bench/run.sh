@@ -13,7 +13,9 @@
 # BASELINE_CHILDREN (children the baseline loads itself; 0 = all), WORK (where the databases go), OUT (where the
 # results go), PORT,
 # VALIDATE (profile validation on write during the run: on for quick; off for scale, where a load at the ~100
-# resources/s of validation would take six hours; off is the server's switch for supervised bulk loads, ADR 0006).
+# resources/s of validation would take six hours; off is the server's switch for supervised bulk loads, ADR 0006),
+# RELEASE_JAR (a previous release's jar: it runs the baseline's workload too, as a third column).
+# Needs psql (the database's growth from the queries' audited reads).
 # The jar is copied to WORK first: the build can change while a long run goes on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,7 +59,7 @@ rss_mb() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$pid/status"; }
 start() {
   local mode=$1 data=$2 log=$3 t0
   t0=$(date +%s.%N)
-  if [ "$mode" = tuned ]; then
+  if [ "$mode" = tuned ] || [ "$mode" = release ]; then
     JAVA_OPTS="${TUNED_JAVA_OPTS:-}" start_server "$data" "$log" --childlink.storage.tuned=true "${validation_args[@]}"
   else
     JAVA_OPTS="${BASELINE_JAVA_OPTS:-}" start_server "$data" "$log" --childlink.storage.tuned=false "${validation_args[@]}"
@@ -86,6 +88,15 @@ db_size() {
   if [ "${resources:-0}" -gt 0 ]; then echo "db.bytes_per_resource=$((bytes / resources))" >>"$metrics"; fi
 }
 
+# audit_growth BYTES_BEFORE DATA METRICS: what the queries' audited reads added to the database, per read
+audit_growth() {
+  local after reads
+  after=$(db_bytes "$2")
+  reads=$(grep -E '^query\.[a-z_]+\.requests=' "$3" | cut -d= -f2 | awk '{s+=$1} END {print s+0}')
+  echo "query.db_growth_mb=$(( (after - $1) / 1024 / 1024 ))" >>"$3"
+  if [ "${reads:-0}" -gt 0 ]; then echo "query.db_bytes_per_read=$(( (after - $1) / reads ))" >>"$3"; fi
+}
+
 # run MODE LIMIT: a fresh database, the load (LIMIT children; 0 = all), a restart, the queries, the sizes
 run() {
   local mode=$1 limit=$2 dir=$work/$1 data=$work/$1/data
@@ -105,7 +116,10 @@ run() {
   start "$mode" "$data" "$dir/restart.log"
   echo "ready.loaded_seconds=$ready" >>"$dir/metrics"
   echo "[$mode] queries"
+  local before
+  before=$(db_bytes "$data")
   bench query "$base" "$JAR" "$data" "$dir" "$pid" "$users" "$seconds" "$seed" "$as_of"
+  audit_growth "$before" "$data" "$dir/metrics"
   stop_server
   db_size "$data" "$dir/metrics"
 }
@@ -126,7 +140,23 @@ else
   echo "baseline.note=HAPI's default storage settings; its ingest over the first $baseline_children children on a fresh database, its queries on the tuned run's full database" >>"$work/baseline/metrics.full"
   mv "$work/baseline/metrics.full" "$work/baseline/metrics"
 fi
+if [ -n "${RELEASE_JAR:-}" ]; then
+  # the previous release, on the baseline's terms: its own load (the first BASELINE_CHILDREN at scale), and at scale
+  # its queries on this version's full database
+  cp "$RELEASE_JAR" "$work/release.jar"
+  JAR=$work/release.jar run release "$baseline_children"
+  if [ "$baseline_children" != 0 ]; then
+    MODE=release QUERY_JAR=$work/release.jar USERS=$users SECONDS_PER_KIND=$seconds WORK=$work PORT=$port \
+      bash bench/query.sh "$size"
+    grep '^query\.' "$work/queries-release-${users}u/metrics" >>"$work/release/metrics.full"
+    grep -v -E '^(query\.|db\.|ready\.loaded_seconds|load\.rss_max_mb|load\.postgres_pss_max_mb)' \
+      "$work/release/metrics" >>"$work/release/metrics.full"
+    echo "release.note=the previous release ($RELEASE_JAR); its ingest over the first $baseline_children children on a fresh database, its queries on this version's full database" >>"$work/release/metrics.full"
+    mv "$work/release/metrics.full" "$work/release/metrics"
+  fi
+  cp "$work/release/metrics" "$out/release.metrics"
+fi
 cp "$work/tuned/metrics" "$out/tuned.metrics"
 cp "$work/baseline/metrics" "$out/baseline.metrics"
-bench report "$out" "$work/tuned" "$work/baseline"
+bench report "$out" "$work/tuned" "$work/baseline" "$work/release"
 echo "results in $out/ (the databases are in $work; remove it when done)"

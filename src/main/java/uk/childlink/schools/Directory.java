@@ -65,9 +65,9 @@ public class Directory {
 				return new Pupil(null, "no child with UPN " + u + " is known (import the pupil's CTF first)");
 			}
 			if (found.size() > 1) {
-				return new Pupil(null, found.size() + " children have UPN " + u + ": "
-						+ found.stream().map(p -> "Patient/" + p.getIdElement().getIdPart()).toList()
-						+ "; merge or correct them first");
+				// which records they are is not the school's to learn (one may be a child it has no relationship with)
+				return new Pupil(null, found.size() + " children have UPN " + u + ": ask the council's data steward "
+						+ "to merge or correct them");
 			}
 			return new Pupil(found.get(0).getIdElement().getIdPart(), null);
 		});

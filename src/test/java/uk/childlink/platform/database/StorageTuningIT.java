@@ -59,8 +59,10 @@ class StorageTuningIT extends IntegrationTest {
 				.isInstanceOfSatisfying(InvalidRequestException.class,
 						e -> assertThat(e.getMessage()).contains("combo-code"));
 		// the ones the documented searches use stay
-		assertThat(client().search().byUrl("Observation?component-code=https://fhir.childlink.uk/CodeSystem/"
-				+ "attendance-category|unauthorised&_count=1").returnBundle(Bundle.class).execute()).isNotNull();
+		Bundle byComponent = client().search().byUrl("Observation?component-code=https://fhir.childlink.uk/CodeSystem/"
+				+ "attendance-category|unauthorised&_count=1").returnBundle(Bundle.class).execute();
+		assertThat(byComponent.getType()).isEqualTo(Bundle.BundleType.SEARCHSET);
+		assertThat(byComponent.getLink(Bundle.LINK_SELF).getUrl()).contains("component-code");
 	}
 
 	private long storedSearches() throws SQLException {
