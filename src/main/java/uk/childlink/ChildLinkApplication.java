@@ -10,8 +10,7 @@ import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestCli
 import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
 import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
-import uk.childlink.access.TokenCommand;
-import uk.childlink.schools.ImportCommand;
+import uk.childlink.platform.CommandLine;
 
 /**
  * ChildLink: a FHIR R4 server for England's children's services.
@@ -30,12 +29,8 @@ import uk.childlink.schools.ImportCommand;
 public class ChildLinkApplication {
 
 	public static void main(String[] args) {
-		if (TokenCommand.isToken(args)) { // prints a development token: no server is started
-			System.exit(TokenCommand.run(args, System.out, System.err));
-		}
-		if (ImportCommand.isImport(args)) { // the importers' command line: a client of a running server
-			System.exit(ImportCommand.run(args, System.out, System.err));
-		}
+		// another command (token, import): no server is started
+		CommandLine.of(args).ifPresent(command -> System.exit(command.run(args, System.out, System.err)));
 		SpringApplication.run(ChildLinkApplication.class, args);
 		warnIfStackTracesMayBeOmitted();
 	}

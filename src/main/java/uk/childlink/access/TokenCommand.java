@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import uk.childlink.access.authentication.DevIssuer;
+import uk.childlink.platform.CommandLine;
 
 /**
  * {@code java -jar childlink.jar token --organisation school:100001 --agency education --scope user/*.rs}: prints a
@@ -19,6 +20,20 @@ import uk.childlink.access.authentication.DevIssuer;
  * server locally. A real deployment's tokens come from its identity provider.
  */
 public final class TokenCommand {
+
+	/** This command for the jar's entry point ({@link CommandLine}). */
+	public static final class Line implements CommandLine {
+		@Override
+		public boolean handles(String[] args) {
+			return isToken(args);
+		}
+
+		@Override
+		public int run(String[] args, PrintStream out, PrintStream err) {
+			return TokenCommand.run(args, out, err);
+		}
+	}
+
 
 	static final Map<String, String> SYSTEMS = Map.of(
 			"school", "https://fhir.hl7.org.uk/Id/urn-school-number",

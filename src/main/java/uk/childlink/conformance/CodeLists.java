@@ -22,6 +22,7 @@ public final class CodeLists {
 	public static final String AGENCY = "https://fhir.childlink.uk/CodeSystem/agency";
 
 	private final Map<String, Map<String, CodeSystem.ConceptDefinitionComponent>> concepts = new HashMap<>();
+	private final java.util.Set<String> complete = new java.util.HashSet<>();
 
 	@Autowired
 	CodeLists(ConformanceFiles files) {
@@ -35,6 +36,9 @@ public final class CodeLists {
 				Map<String, CodeSystem.ConceptDefinitionComponent> codes = new HashMap<>();
 				flatten(system.getConcept(), codes);
 				concepts.put(system.getUrl(), Map.copyOf(codes));
+				if (system.getContent() == CodeSystem.CodeSystemContentMode.COMPLETE) {
+					complete.add(system.getUrl());
+				}
 			}
 		}
 	}
@@ -50,6 +54,16 @@ public final class CodeLists {
 	/** Whether {@code code} is a code of the published code system {@code system}. */
 	public boolean contains(String system, String code) {
 		return code != null && concepts.getOrDefault(system, Map.of()).containsKey(code);
+	}
+
+	/** Whether {@code system} is one of the code systems held here. */
+	public boolean has(String system) {
+		return concepts.containsKey(system);
+	}
+
+	/** Whether the code system {@code system} is held whole ({@code content} complete, not a fragment). */
+	public boolean isComplete(String system) {
+		return complete.contains(system);
 	}
 
 	/** Every code of the published code system {@code system} (none when there is no such code system). */

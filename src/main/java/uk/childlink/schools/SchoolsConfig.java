@@ -7,9 +7,6 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import java.time.Clock;
 import java.time.ZoneId;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Observation;
@@ -23,6 +20,9 @@ import uk.childlink.schools.ctf.CtfImports;
 import uk.childlink.schools.attendance.AttendanceCodes;
 import uk.childlink.schools.attendance.AttendanceImportOperation;
 import uk.childlink.schools.attendance.MarksImport;
+import uk.childlink.schools.imports.Directory;
+import uk.childlink.schools.imports.ImportWorkers;
+import uk.childlink.platform.AdvisoryLocks;
 import uk.childlink.schools.attendance.WeekStore;
 
 /** Publishes the school-data imports: {@code $import-attendance} and {@code $import-ctf}. */
@@ -31,30 +31,25 @@ class SchoolsConfig implements DisposableBean {
 
 	static final Clock LONDON = Clock.system(ZoneId.of("Europe/London"));
 
-	private final ExecutorService writers;
+	private final ImportWorkers workers;
 
 	SchoolsConfig(RestfulServer fhirServer, DaoRegistry daos, CodeLists codeLists, SchoolsProperties properties,
-			ChildMatching matching, FhirContext fhirContext) {
+			ChildMatching matching, FhirContext fhirContext, AdvisoryLocks locks) {
 		AttendanceCodes codes = new AttendanceCodes(codeLists);
 		@SuppressWarnings("unchecked")
 		IFhirSystemDao<Bundle, Meta> system = daos.getSystemDao();
-		AtomicInteger threads = new AtomicInteger();
-		writers = Executors.newFixedThreadPool(properties.workers(), task -> {
-			Thread thread = new Thread(task, "attendance-import-" + threads.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		});
-		WeekStore weeks = new WeekStore(daos.getResourceDao(Observation.class), system, codes, writers);
+		workers = new ImportWorkers(properties.workers());
+		WeekStore weeks = new WeekStore(daos.getResourceDao(Observation.class), system, codes, workers, locks);
 		fhirServer.registerProvider(new AttendanceImportOperation(
 				() -> new MarksImport(directory(daos), weeks, codes, LONDON, properties.weeksInMemory()),
 				properties.maxUploadSize().toBytes()));
-		fhirServer.registerProvider(CtfImports.operation(daos, () -> directory(daos), system, matching, codeLists, codes, weeks,
-				properties.maxUploadSize().toBytes(), fhirContext, LONDON, properties.workers()));
+		fhirServer.registerProvider(new CtfImports(daos, system, () -> directory(daos), matching, codeLists, codes,
+				weeks, workers, LONDON).operation(properties.maxUploadSize().toBytes(), fhirContext));
 	}
 
 	@Override
 	public void destroy() {
-		writers.shutdownNow();
+		workers.close();
 	}
 
 	private static Directory directory(DaoRegistry daos) {

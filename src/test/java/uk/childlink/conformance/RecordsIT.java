@@ -9,7 +9,6 @@ import static uk.childlink.support.Records.OBSERVATION_CODE;
 import static uk.childlink.support.Fixtures.NHS_NUMBER_SYSTEM;
 
 import ca.uhn.fhir.rest.api.MethodOutcome;
-import ca.uhn.fhir.rest.api.PatchTypeEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,8 +17,13 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import uk.childlink.identity.ConcurrentWrites.Result;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import uk.childlink.schools.Pupils;
 import uk.childlink.support.Fixtures;
 import uk.childlink.support.RawHttp;
 import uk.childlink.support.Records;
@@ -25,8 +33,8 @@ import uk.childlink.support.ServerProcess;
 
 /**
  * Two ChildLink processes on one PostgreSQL (the shared test server, and the packaged jar pointed at the shared
- * server's database): the one-record-per-child rule and the relationships are the database's, so they hold across
- * processes.
+ * server's database): the one-record-per-child rule, the relationships and the locks of the attendance imports are
+ * the database's, so they hold across processes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TwoServersOneDatabaseIT extends IntegrationTest {
@@ -110,6 +118,58 @@ class TwoServersOneDatabaseIT extends IntegrationTest {
 		// no cache to wait out: the other process reads the relationship the write committed
 		assertThat(toOnSecond.get("/fhir/" + id).status()).isEqualTo(200);
 		assertThat(fromOnSecond.get("/fhir/" + id).status()).isEqualTo(404);
+	}
+
+	@Test
+	void marksImportedThroughBothServersAtOnceAreAllKept() throws Exception {
+		String urn = Pupils.school(client());
+		List<String> upns = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			upns.add(Pupils.pupil(client(), "Concurrent", "Pupil" + i, "2014-03-0" + (1 + i % 9)));
+		}
+		List<LocalDate> mondays = List.of(Pupils.pastMonday(6), Pupils.pastMonday(7), Pupils.pastMonday(8));
+		for (LocalDate monday : mondays) {
+			// the same pupils' same week, Monday's marks through one server and Tuesday's through the other, at once:
+			// each week is read, merged and written by one of them at a time, so neither's marks are lost
+			StringBuilder mondayMarks = new StringBuilder("urn,upn,date,session,code\n");
+			StringBuilder tuesdayMarks = new StringBuilder("urn,upn,date,session,code\n");
+			for (String upn : upns) {
+				mondayMarks.append(marks(urn, upn, monday, "/"));
+				tuesdayMarks.append(marks(urn, upn, monday.plusDays(1), "N"));
+			}
+			CompletableFuture<RawHttp.Response> here = CompletableFuture.supplyAsync(() -> importMarks(http(),
+					mondayMarks.toString()));
+			CompletableFuture<RawHttp.Response> there = CompletableFuture.supplyAsync(() -> importMarks(second.http(),
+					tuesdayMarks.toString()));
+			for (RawHttp.Response response : List.of(here.get(), there.get())) {
+				assertThat(response.status()).as(response.body()).isEqualTo(200);
+				Parameters report = FHIR.newJsonParser().parseResource(Parameters.class, response.body());
+				assertThat(((IntegerType) report.getParameter("rejected").getValue()).getValue()).as(response.body())
+						.isZero();
+			}
+		}
+		for (String upn : upns) {
+			Bundle weeks = client().search().byUrl("Observation?subject:Patient.identifier=" + Pupils.UPN + "|" + upn
+					+ "&code=https://fhir.childlink.uk/CodeSystem/observation-code|attendance-summary")
+					.returnBundle(Bundle.class).execute();
+			assertThat(weeks.getEntry()).as(upn).hasSize(mondays.size());
+			for (Bundle.BundleEntryComponent week : weeks.getEntry()) {
+				Map<String, Integer> counts = new java.util.HashMap<>();
+				((Observation) week.getResource()).getComponent().forEach(c -> counts.put(
+						c.getCode().getCodingFirstRep().getCode(), c.getValueIntegerType().getValue()));
+				assertThat(counts).as(upn).containsEntry("possible-sessions", 4).containsEntry("present", 2)
+						.containsEntry("unauthorised", 2);
+			}
+		}
+	}
+
+	private static String marks(String urn, String upn, LocalDate day, String code) {
+		return urn + "," + upn + "," + day + ",AM," + code + "\n" + urn + "," + upn + "," + day + ",PM," + code + "\n";
+	}
+
+	private static RawHttp.Response importMarks(RawHttp http, String csv) {
+		return http.send("POST", "/fhir/$import-attendance", Map.of("Content-Type", "text/csv", "Accept",
+				"application/fhir+json"), csv);
 	}
 
 	/** Even-numbered clients talk to this JVM's server, odd-numbered ones to the second process. */

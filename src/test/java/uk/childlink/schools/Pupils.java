@@ -13,22 +13,22 @@ import uk.childlink.identity.TestIdentifiers;
 import uk.childlink.support.Records;
 
 /** Schools and pupils (children known by UPN) for the import tests. */
-final class Pupils {
+public final class Pupils {
 
-	static final String UPN = "https://fhir.childlink.uk/Id/upn";
+	public static final String UPN = "https://fhir.childlink.uk/Id/upn";
 	static final String UPN_STATUS = "https://fhir.childlink.uk/StructureDefinition/upn-status";
 
 	private Pupils() {}
 
 	/** Registers a school and returns its URN. */
-	static String school(IGenericClient client) {
+	public static String school(IGenericClient client) {
 		String urn = Records.nextUrn();
 		client.create().resource(Records.school(urn)).execute();
 		return urn;
 	}
 
 	/** Registers a child known by a new permanent UPN; returns the UPN. */
-	static String pupil(IGenericClient client, String family, String given, String birthDate) {
+	public static String pupil(IGenericClient client, String family, String given, String birthDate) {
 		String upn = TestIdentifiers.nextPermanentUpn();
 		Patient child = new Patient();
 		child.addIdentifier().setSystem(UPN).setValue(upn).addExtension(UPN_STATUS, new CodeType("permanent"));
@@ -40,7 +40,7 @@ final class Pupils {
 	}
 
 	/** A Monday some weeks back (marks may not be in the future), always in the past school term. */
-	static LocalDate pastMonday(int weeksAgo) {
+	public static LocalDate pastMonday(int weeksAgo) {
 		return LocalDate.now(ZoneId.of("Europe/London")).with(TemporalAdjusters.previous(DayOfWeek.MONDAY))
 				.minusWeeks(weeksAgo);
 	}

@@ -1,8 +1,7 @@
 package uk.childlink.access.audit;
 
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.rest.server.RestfulServer;
+import java.util.List;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.Executors;
@@ -15,28 +14,32 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Configuration;
 import uk.childlink.access.AccessProperties;
 import uk.childlink.access.authorisation.Children;
+import uk.childlink.platform.Pipeline;
+import uk.childlink.platform.Pipeline.Place;
 
 /**
- * Registers the audit: reads and failures with the FHIR server, writes with the storage layer (so that writes made
+ * Puts the audit in the request pipeline: reads and failures at the end of the request, writes in the storage layer (so that writes made
  * on a caller's behalf are audited too); and removes, once a day, what is older than
  * {@code childlink.access.audit-retention}.
  */
 @Configuration(proxyBeanMethods = false)
-class AuditConfig implements DisposableBean {
+class AuditConfig implements DisposableBean, Pipeline.Contributor {
 
 	private static final Logger log = LoggerFactory.getLogger(AuditConfig.class);
 
 	private final ScheduledExecutorService purge;
+	private final List<Pipeline.Step> steps;
 
-	AuditConfig(RestfulServer fhirServer, IInterceptorService storageInterceptors, DaoRegistry daos,
+	AuditConfig(DaoRegistry daos,
 			AccessProperties access, Children children, ObjectProvider<AuditLog> trails) {
 		AuditLog trail = trails.getIfAvailable();
 		if (access.mode() == AccessProperties.Mode.off || trail == null) {
 			purge = null;
+			steps = List.of();
 			return;
 		}
-		fhirServer.registerInterceptor(new AuditInterceptor(trail, children, daos));
-		storageInterceptors.registerInterceptor(new AuditWrites(trail, children));
+		steps = List.of(new Pipeline.Step(Place.AUDIT, new AuditInterceptor(trail, children, daos)),
+				new Pipeline.Step(Place.WRITE_AUDIT, new AuditWrites(trail, children)));
 		purge = Executors.newSingleThreadScheduledExecutor(task -> {
 			Thread thread = new Thread(task, "childlink-audit-retention");
 			thread.setDaemon(true);
@@ -53,6 +56,11 @@ class AuditConfig implements DisposableBean {
 				log.warn("Could not remove old audit records; tried again in a day", e);
 			}
 		}, 1, 24 * 60, TimeUnit.MINUTES);
+	}
+
+	@Override
+	public List<Pipeline.Step> steps() {
+		return steps;
 	}
 
 	@Override

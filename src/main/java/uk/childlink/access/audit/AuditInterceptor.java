@@ -1,6 +1,5 @@
 package uk.childlink.access.audit;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
@@ -24,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.childlink.access.Caller;
 import uk.childlink.access.authorisation.Children;
+import uk.childlink.platform.Pipeline;
 
 /**
  * Audits what a caller reads (reads, searches, pages, history, read-only operations), from the response itself:
@@ -32,7 +32,7 @@ import uk.childlink.access.authorisation.Children;
  * database is unavailable). Refused and failed requests are audited too. Writes are
  * audited with the data they write, in the same database transaction ({@link AuditWrites}).
  */
-@Interceptor(order = 1000) // after the consent interceptor has taken out what the caller may not see
+@Interceptor(order = Pipeline.Order.AUDIT)
 final class AuditInterceptor {
 
 	private static final Logger log = LoggerFactory.getLogger(AuditInterceptor.class);

@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import uk.childlink.access.Caller;
 import uk.childlink.access.authorisation.Children;
 import uk.childlink.platform.BeforeCommit;
+import uk.childlink.platform.Pipeline;
 
 /**
  * Audits writes to children's data in the same database transaction as the data: each stored resource adds its
@@ -20,7 +21,7 @@ import uk.childlink.platform.BeforeCommit;
  * trail. If it cannot be, the data is not committed either. Registered with the storage layer, so the importers'
  * writes, made on a caller's behalf ({@link Caller#carry}), are audited as that caller's.
  */
-@Interceptor
+@Interceptor(order = Pipeline.Order.WRITE_AUDIT)
 final class AuditWrites {
 
 	private static final String WROTE = AuditWrites.class.getName() + ".wrote";

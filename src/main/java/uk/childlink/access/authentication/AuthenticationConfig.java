@@ -1,23 +1,32 @@
 package uk.childlink.access.authentication;
 
-import ca.uhn.fhir.rest.server.RestfulServer;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import uk.childlink.access.AccessProperties;
+import uk.childlink.platform.Pipeline;
+import uk.childlink.platform.Pipeline.Place;
 
 /** Puts the token's caller on every FHIR request and publishes how to get a token. */
 @Configuration(proxyBeanMethods = false)
-class AuthenticationConfig {
+class AuthenticationConfig implements Pipeline.Contributor {
 
 	private final SmartConfiguration smart;
+	private final List<Pipeline.Step> steps = new ArrayList<>();
 
-	AuthenticationConfig(RestfulServer fhirServer, AccessProperties access) {
+	AuthenticationConfig(AccessProperties access) {
 		this.smart = new SmartConfiguration(access);
 		if (access.mode() == AccessProperties.Mode.on) {
-			fhirServer.registerInterceptor(new TokenCallers(access));
+			steps.add(new Pipeline.Step(Place.AUTHENTICATION, new TokenCallers(access)));
 		}
-		fhirServer.registerInterceptor(smart.new CapabilityStatementSecurity());
+		steps.add(new Pipeline.Step(Place.SMART_CAPABILITIES, smart.new CapabilityStatementSecurity()));
+	}
+
+	@Override
+	public List<Pipeline.Step> steps() {
+		return List.copyOf(steps);
 	}
 
 	@Bean

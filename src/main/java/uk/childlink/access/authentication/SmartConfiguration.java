@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.UriType;
 import uk.childlink.access.AccessProperties;
+import uk.childlink.platform.Pipeline;
 
 /**
  * How a SMART on FHIR client learns to get a token: {@code /fhir/.well-known/smart-configuration} and the security
@@ -73,7 +74,7 @@ final class SmartConfiguration {
 		};
 	}
 
-	@Interceptor
+	@Interceptor(order = Pipeline.Order.SMART_CAPABILITIES)
 	final class CapabilityStatementSecurity {
 		@Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
 		public void describe(IBaseConformance generated) {

@@ -16,12 +16,13 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import uk.childlink.access.AccessProperties;
 import uk.childlink.access.Caller;
 import uk.childlink.access.SmartScopes;
+import uk.childlink.platform.Pipeline;
 
 /**
  * Puts the {@link Caller} on each FHIR request, from the token Spring Security has checked (signature, issuer,
  * expiry) and the break-glass header. Claim names come from {@code childlink.access.claims}.
  */
-@Interceptor(order = 0)
+@Interceptor(order = Pipeline.Order.AUTHENTICATION)
 final class TokenCallers {
 
 	static final int MAX_REASON = 500;

@@ -1,12 +1,10 @@
 package uk.childlink.access.authorisation;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
-import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import jakarta.persistence.EntityManagerFactory;
@@ -20,21 +18,25 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.context.annotation.Bean;
 import uk.childlink.access.AccessProperties;
 import uk.childlink.access.AuditTrailReaders;
+import uk.childlink.platform.Pipeline;
+import uk.childlink.platform.Pipeline.Place;
+import java.util.List;
 
 /**
- * Registers the authorisation rules with the FHIR server (they apply to client requests; the server's own work is
+ * Puts the authorisation rules in the request pipeline (they apply to client requests; the server's own work is
  * not checked): the request gate, the search narrowing, HAPI's consent interceptor with the read rules, and the write
  * rules; and, on every write path, the upkeep of the relationships they rest on. With access control off, none is.
  */
 @Configuration(proxyBeanMethods = false)
-class AuthorisationConfig implements DisposableBean {
+class AuthorisationConfig implements DisposableBean, Pipeline.Contributor {
 
+	private final List<Pipeline.Step> steps;
 	private final RelationshipRules rules;
 	private final RelationshipReconciliation reconciliation;
 	private final ReadRules reads;
 	private final AccessProperties access;
 
-	AuthorisationConfig(RestfulServer fhirServer, IInterceptorService storageInterceptors, AccessProperties access,
+	AuthorisationConfig(AccessProperties access,
 			FhirContext fhir, DaoRegistry daos, MatchUrlService matchUrls, Children children,
 			ISearchParamRegistry searchParams, ISearchParamExtractor extractor, SearchParamMatcher matcher,
 			DataSource dataSource, EntityManagerFactory entityManagers, PlatformTransactionManager transactions) {
@@ -43,6 +45,7 @@ class AuthorisationConfig implements DisposableBean {
 			rules = null;
 			reconciliation = null;
 			reads = null;
+			steps = List.of();
 			return;
 		}
 		AccessPolicy policy = AccessPolicy.load();
@@ -56,11 +59,18 @@ class AuthorisationConfig implements DisposableBean {
 		Authorship authorship = new Authorship(policy, fhir);
 		authorship.check();
 		reads = new ReadRules(fhir, children, relationships, authorship, policy.auditReaders().relationships());
-		fhirServer.registerInterceptor(new SearchNarrowing(fhir, children, relationships));
-		fhirServer.registerInterceptor(new RequestGate(reads, fhir, daos, matchUrls));
-		fhirServer.registerInterceptor(new ConsentInterceptor(reads));
-		fhirServer.registerInterceptor(new WriteRules(fhir, children, relationships, authorship, reads));
-		storageInterceptors.registerInterceptor(maintenance);
+		steps = List.of(
+				new Pipeline.Step(Place.NARROWING, new SearchNarrowing(fhir, children, relationships)),
+				new Pipeline.Step(Place.GATE, new RequestGate(reads, fhir, daos, matchUrls)),
+				new Pipeline.Step(Place.CONSENT, new ConsentInterceptor(reads)),
+				new Pipeline.Step(Place.WRITE_RULES, new WriteRules(fhir, children, relationships, authorship, reads)),
+				new Pipeline.Step(Place.RELATIONSHIPS, maintenance),
+				new Pipeline.Step(Place.NOT_KNOWN, new NotKnown()));
+	}
+
+	@Override
+	public List<Pipeline.Step> steps() {
+		return steps;
 	}
 
 	/** Who reads a child's audit trail: the audit trail's searches ask. */

@@ -21,6 +21,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Identifier;
 import org.springframework.orm.jpa.EntityManagerFactoryUtils;
 import uk.childlink.platform.BeforeCommit;
+import uk.childlink.platform.Pipeline;
 
 /**
  * Keeps the relationships in step with the records that make them, whoever writes them (a client, an import, the
@@ -34,7 +35,7 @@ import uk.childlink.platform.BeforeCommit;
  * <li>then each child's access grants follow ({@link AccessGrants}).</li>
  * </ul>
  */
-@Interceptor
+@Interceptor(order = Pipeline.Order.RELATIONSHIPS)
 final class RelationshipMaintenance {
 
 	private final RelationshipRules rules;

@@ -13,19 +13,17 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.Constants;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.util.UrlUtil;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.r4.model.Bundle;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
-import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationConstants;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import java.util.Map;
 import uk.childlink.access.Caller;
+import uk.childlink.platform.Pipeline;
 
 /**
  * The first check of each request, before HAPI runs it: do the caller's SMART scopes allow this interaction on this
@@ -33,7 +31,7 @@ import uk.childlink.access.Caller;
  * is it an attempt to change the audit trail. Writes are checked again, resource by resource, by {@link WriteRules};
  * what a read returns, by {@link ReadRules}.
  */
-@Interceptor(order = AuthorizationConstants.ORDER_CONSENT_INTERCEPTOR - 10)
+@Interceptor(order = Pipeline.Order.GATE)
 final class RequestGate {
 
 	static final String IMMUTABLE_TRAIL =
@@ -255,22 +253,6 @@ final class RequestGate {
 						+ "not one your organisation may see; nothing was created");
 			}
 		}
-	}
-
-	/**
-	 * Every "not found" a caller hears reads the same, whether the record is missing or hidden from them (HAPI's
-	 * messages differ by path).
-	 */
-	@Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
-	public BaseServerResponseException sameNotFound(RequestDetails request, Throwable exception) {
-		// 410 Gone too: that a record was deleted is itself something only those who could see it should hear
-		if ((exception instanceof ResourceNotFoundException || exception instanceof ResourceGoneException)
-				&& Caller.of(request).filter(c -> !c.isAdmin()).isPresent()) {
-			String what = request.getId() != null && request.getId().hasIdPart()
-					? request.getId().toUnqualifiedVersionless().getValue() : "The resource";
-			return new ResourceNotFoundException(what + " is not known");
-		}
-		return null;
 	}
 
 	private static boolean isRead(RestOperationTypeEnum operation) {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import uk.childlink.access.Caller;
+import uk.childlink.platform.Pipeline;
 
 /**
  * Narrows every search of a child's records to the children the caller's organisation has a relationship with,
@@ -24,7 +25,7 @@ import uk.childlink.access.Caller;
  * {@code $everything} of every patient) is for an admin. The read rules ({@link ReadRules}) still check each resource
  * on its way out, as a second line.
  */
-@Interceptor
+@Interceptor(order = Pipeline.Order.NARROWING)
 final class SearchNarrowing {
 
 	/** Matches no resource: the narrowing of a caller whose organisation is not registered. */
@@ -42,7 +43,7 @@ final class SearchNarrowing {
 	}
 
 	/** After the caller is known ({@code TokenCallers}), before HAPI turns the parameters into a search. */
-	@Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = 100)
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
 	public void narrow(RequestDetails request) {
 		Caller caller = Caller.of(request).orElse(null);
 		if (caller == null || caller.isAdmin()) {

@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import uk.childlink.access.Caller;
+import uk.childlink.platform.Pipeline;
 
 /**
  * Each resource a client writes (alone, in a transaction, or by a conditional write), checked before it is stored:
@@ -26,7 +27,7 @@ import uk.childlink.access.Caller;
  * registers or changes only itself; anything else is for an admin. A refusal (403) rolls back the whole request. The
  * importers' own writes are checked as a whole by their operations.
  */
-@Interceptor
+@Interceptor(order = Pipeline.Order.WRITE_RULES)
 final class WriteRules {
 
 	private final FhirContext fhir;

@@ -3,9 +3,6 @@ package uk.childlink.care.attendance;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
-import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -13,13 +10,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
-import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import uk.childlink.platform.Pipeline;
 
 /**
  * After a transaction that created, changed or deleted a child's attendance record commits, brings the child's
@@ -27,7 +23,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * never race each other, and a child already waiting for a refresh is not queued twice (a bulk import of a year of
  * weeks costs one refresh per child, not one per week).
  */
-@Interceptor
+@Interceptor(order = Pipeline.Order.DERIVED)
 final class AbsenceFlagTrigger implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(AbsenceFlagTrigger.class);
@@ -42,31 +38,6 @@ final class AbsenceFlagTrigger implements AutoCloseable {
 
 	AbsenceFlagTrigger(AbsenceFlags flags) {
 		this.flags = flags;
-	}
-
-	/** The absence flags are the server's: a client's Flag with their identifier would stop them being kept. */
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
-	public void beforeCreate(IBaseResource resource, RequestDetails request) {
-		refuseClientAbsenceFlag(resource, request);
-	}
-
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
-	public void beforeUpdate(IBaseResource oldResource, IBaseResource newResource, RequestDetails request) {
-		refuseClientAbsenceFlag(oldResource, request);
-		refuseClientAbsenceFlag(newResource, request);
-	}
-
-	private static void refuseClientAbsenceFlag(IBaseResource resource, RequestDetails request) {
-		if (request instanceof ServletRequestDetails && resource instanceof Flag flag
-				&& flag.getIdentifier().stream().anyMatch(i -> AbsenceFlags.IDENTIFIER.equals(i.getSystem()))) {
-			OperationOutcome outcome = new OperationOutcome();
-			outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
-					.setCode(OperationOutcome.IssueType.FORBIDDEN)
-					.setDiagnostics("Flags with identifier system " + AbsenceFlags.IDENTIFIER + " are kept by the server "
-							+ "from the child's attendance records and cannot be written through the API")
-					.addLocation("Flag.identifier").addExpression("Flag.identifier");
-			throw new ForbiddenOperationException(outcome.getIssueFirstRep().getDiagnostics(), outcome);
-		}
 	}
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)

@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.util.FhirTerser;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import uk.childlink.platform.Pipeline;
 
 /**
  * ChildLink's own profiles, code systems and search parameters (canonical URL under {@code https://fhir.childlink.uk/})
@@ -18,7 +19,7 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  * validator uses the latest resource with a URL). Writes and deletes of such definitions over the API are refused
  * with 403; the loader's own writes are internal requests, not servlet ones.
  */
-@Interceptor
+@Interceptor(order = Pipeline.Order.OWN_DEFINITIONS)
 final class OwnDefinitionsInterceptor {
 
 	private final FhirTerser terser;

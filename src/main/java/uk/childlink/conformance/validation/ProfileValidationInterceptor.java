@@ -16,13 +16,14 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import uk.childlink.conformance.TrustedWrites;
+import uk.childlink.platform.Pipeline;
 
 /**
  * Refuses, with 422 and every error with its location, a write of a resource that does not meet the ChildLink
  * profiles that apply to it. Storage hooks, so they cover creates, updates, conditional writes, PATCH results and
  * every entry of a transaction or batch (in a transaction one refusal refuses the whole bundle).
  */
-@Interceptor
+@Interceptor(order = Pipeline.Order.VALIDATION)
 final class ProfileValidationInterceptor {
 
 	private final ProfileValidator validator;
@@ -37,9 +38,6 @@ final class ProfileValidationInterceptor {
 	private static final String CHECKED = ProfileValidationInterceptor.class.getName() + ".checked";
 
 	private static final String IN_BATCH = ProfileValidationInterceptor.class.getName() + ".batch";
-
-	/** After the other write rules (the identity rules' messages about an identifier are the more precise ones). */
-	private static final int AFTER_OTHER_RULES = 100;
 
 	/**
 	 * A transaction is checked whole before HAPI writes any of it, so that the client learns every error in every
@@ -81,12 +79,12 @@ final class ProfileValidationInterceptor {
 		request.getUserData().put(CHECKED, checked);
 	}
 
-	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = AFTER_OTHER_RULES)
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
 	public void beforeCreate(IBaseResource resource, RequestDetails request) {
 		check(resource, request);
 	}
 
-	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = AFTER_OTHER_RULES)
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
 	public void beforeUpdate(IBaseResource oldResource, IBaseResource newResource, RequestDetails request) {
 		check(newResource, request);
 	}

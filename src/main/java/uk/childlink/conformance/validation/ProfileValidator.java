@@ -24,6 +24,8 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.utilities.i18n.I18nConstants;
 import uk.childlink.conformance.loading.ConformanceFiles;
 import uk.childlink.platform.Primitives;
+import org.hl7.fhir.r4.model.Base;
+import uk.childlink.conformance.CodeLists;
 
 /**
  * Validates a resource against the ChildLink profiles that apply to it (see {@link ProfileSelector}) with HAPI's
@@ -37,10 +39,13 @@ final class ProfileValidator {
 	private final FhirValidator validator;
 	private final IParser parser;
 	private final ProfileSelector selector;
+	private final OurCodes ourCodes;
 	private final Object coldStart = new Object();
 	private volatile boolean warm;
 
-	ProfileValidator(FhirContext fhirContext, IInstanceValidatorModule instanceValidator, ConformanceFiles files) {
+	ProfileValidator(FhirContext fhirContext, IInstanceValidatorModule instanceValidator, ConformanceFiles files,
+			CodeLists codeLists) {
+		this.ourCodes = new OurCodes(codeLists);
 		this.validator = fhirContext.newValidator().registerValidatorModule(instanceValidator);
 		this.parser = fhirContext.newJsonParser();
 		this.selector = new ProfileSelector(fhirContext, files.resources());
@@ -60,14 +65,14 @@ final class ProfileValidator {
 		List<SingleValidationMessage> errors = validate(resource, options).getMessages().stream()
 				.filter(ProfileValidator::blocks)
 				.toList();
-		if (errors.isEmpty()) {
-			return null;
-		}
 		OperationOutcome outcome = new OperationOutcome();
 		for (SingleValidationMessage error : errors) {
 			addError(outcome, error.getMessage(), location(resource.fhirType(), error.getLocationString(), null));
 		}
-		return outcome;
+		for (OurCodes.Problem problem : ourCodes.problems((Base) resource)) {
+			addError(outcome, problem.message(), problem.location());
+		}
+		return outcome.hasIssue() ? outcome : null;
 	}
 
 	private static void addError(OperationOutcome outcome, String diagnostics, String location) {
@@ -110,6 +115,13 @@ final class ProfileValidator {
 			return null;
 		}
 		OperationOutcome outcome = new OperationOutcome();
+		for (int position : checked) {
+			Resource copy = together.getEntry().get(position).getResource();
+			for (OurCodes.Problem problem : ourCodes.problems(copy)) {
+				addError(outcome, problem.message(), location(copy.fhirType(), problem.location(),
+						bundleEntries.get(position)));
+			}
+		}
 		Set<String> seen = new HashSet<>();
 		for (SingleValidationMessage message : validate(together, new ValidationOptions()).getMessages()) {
 			String where = message.getLocationString() == null ? "" : message.getLocationString();
@@ -193,8 +205,7 @@ final class ProfileValidator {
 		}
 		return switch (severity) {
 			case ERROR, FATAL -> true;
-			case WARNING -> isUnknownCodeInOurCodeSystem(message);
-			default -> false;
+			default -> false; // a warning (an unknown code of ours among them: OurCodes refuses that itself)
 		};
 	}
 
@@ -211,14 +222,4 @@ final class ProfileValidator {
 				|| I18nConstants.VALIDATION_VAL_PROFILE_UNKNOWN_NOT_POLICY.equals(messageId);
 	}
 
-	/**
-	 * A code or a code system under our namespace that the server does not know: HAPI's terminology service says
-	 * "... - Code is not found in CodeSystem: S", the validator "CodeSystem is unknown and can't be validated: S".
-	 */
-	static boolean isUnknownCodeInOurCodeSystem(String message) {
-		return message != null
-				&& (message.contains("Code is not found in CodeSystem: " + ProfileSelector.OUR_CODE_SYSTEMS)
-						|| message.contains("CodeSystem is unknown and can't be validated: "
-								+ ProfileSelector.OUR_CODE_SYSTEMS));
-	}
 }

@@ -2,7 +2,8 @@ package uk.childlink.conformance.validation;
 
 import ca.uhn.fhir.IHapiBootOrder;
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import java.util.ArrayList;
+import java.util.List;
 import ca.uhn.fhir.validation.IInstanceValidatorModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,29 +11,38 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
+import uk.childlink.conformance.CodeLists;
 import uk.childlink.conformance.ConformanceProperties;
 import uk.childlink.conformance.loading.ConformanceFiles;
+import uk.childlink.platform.Pipeline;
+import uk.childlink.platform.Pipeline.Place;
 
-/** Registers validation on write with HAPI's storage interceptors, so that every write path is covered. */
+/** Validation on write in the request pipeline, in the storage layer so that every write path is covered. */
 @Configuration(proxyBeanMethods = false)
-class ValidationConfig {
+class ValidationConfig implements Pipeline.Contributor {
 
 	private static final Logger log = LoggerFactory.getLogger(ValidationConfig.class);
 
 	private final ProfileValidator validator;
+	private final List<Pipeline.Step> steps = new ArrayList<>();
 
-	ValidationConfig(ConformanceProperties properties, IInterceptorService storageInterceptors, FhirContext fhirContext,
-			IInstanceValidatorModule instanceValidator, ConformanceFiles files) {
-		storageInterceptors.registerInterceptor(new OwnDefinitionsInterceptor(fhirContext));
-		storageInterceptors.registerInterceptor(new ValidateOperationInterceptor(fhirContext));
+	ValidationConfig(ConformanceProperties properties, FhirContext fhirContext,
+			IInstanceValidatorModule instanceValidator, ConformanceFiles files, CodeLists codeLists) {
+		steps.add(new Pipeline.Step(Place.OWN_DEFINITIONS, new OwnDefinitionsInterceptor(fhirContext)));
+		steps.add(new Pipeline.Step(Place.VALIDATION, new ValidateOperationInterceptor(fhirContext, codeLists)));
 		if (!properties.validateOnWrite()) {
 			validator = null;
 			log.warn("childlink.conformance.validate-on-write is false: resources are stored WITHOUT being checked "
 					+ "against the ChildLink profiles. Turn it back on unless you are measuring or bulk loading.");
 			return;
 		}
-		validator = new ProfileValidator(fhirContext, instanceValidator, files);
-		storageInterceptors.registerInterceptor(new ProfileValidationInterceptor(validator, fhirContext));
+		validator = new ProfileValidator(fhirContext, instanceValidator, files, codeLists);
+		steps.add(new Pipeline.Step(Place.VALIDATION, new ProfileValidationInterceptor(validator, fhirContext)));
+	}
+
+	@Override
+	public List<Pipeline.Step> steps() {
+		return List.copyOf(steps);
 	}
 
 	/**

@@ -10,13 +10,14 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import uk.childlink.platform.Pipeline;
 
 /**
  * Turns HAPI's unique-index conflict (which names index strings and the id of the other record) into a 409 that says
  * which of the child's identifiers is already on another child's record, and what to do instead, without giving
  * away the other record.
  */
-@Interceptor
+@Interceptor(order = Pipeline.Order.DUPLICATE_CHILD)
 class DuplicateChildInterceptor {
 
 	/** HAPI-1093 names the index string, e.g. {@code Patient?nhs-number=9434765919}. */

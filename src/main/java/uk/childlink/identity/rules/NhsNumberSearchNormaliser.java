@@ -13,13 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import uk.childlink.identity.IdentifierSystems;
 import uk.childlink.identity.NhsNumber;
+import uk.childlink.platform.Pipeline;
 
 /**
  * NHS numbers are stored as ten bare digits; this lets searches and conditional URLs use the written forms too
  * ({@code 943 476 5919}, {@code 943-476-5919}), as writes may. Values that are not valid NHS numbers are left as
  * they are (and so match nothing).
  */
-@Interceptor
+@Interceptor(order = Pipeline.Order.SEARCH_IDENTIFIERS)
 class NhsNumberSearchNormaliser {
 
 	private static final String NHS_PREFIX = IdentifierSystems.NHS_NUMBER + "|";

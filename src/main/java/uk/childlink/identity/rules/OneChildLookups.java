@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.param.TokenParam;
 import java.util.List;
 import java.util.Set;
 import uk.childlink.identity.IdentifierSystems;
+import uk.childlink.platform.Pipeline;
 
 /**
  * A search for a child by NHS number or UPN finds at most a record or two (one child per NHS number and per current
@@ -17,7 +18,7 @@ import uk.childlink.identity.IdentifierSystems;
  * results for paging in a transaction of their own (docs/performance.md). Only when every value of an identifier
  * parameter names one of those systems, and the page asked for holds at least ten.
  */
-@Interceptor
+@Interceptor(order = Pipeline.Order.SEARCH_STRATEGY)
 final class OneChildLookups {
 
 	private static final Set<String> ONE_CHILD_SYSTEMS = Set.of(IdentifierSystems.NHS_NUMBER, IdentifierSystems.UPN);

@@ -9,13 +9,14 @@ import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
+import uk.childlink.platform.Pipeline;
 
 /**
  * Applies {@link PatientIdentifierRules} to every Patient just before it is stored: plain creates and updates,
  * conditional ones, PATCH results and transaction entries alike. A broken rule refuses the write with 422 and an
  * OperationOutcome naming each identifier, its rule and its location; in a transaction nothing is written.
  */
-@Interceptor
+@Interceptor(order = Pipeline.Order.IDENTITY)
 class PatientIdentityInterceptor {
 
 	private final PatientIdentifierRules rules;

@@ -15,6 +15,7 @@ import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Property;
 import org.hl7.fhir.r4.model.Reference;
 import uk.childlink.platform.FhirText;
+import uk.childlink.platform.Pipeline;
 
 /**
  * Rules of FHIR itself that HAPI's lenient parser lets through and that then fail deep inside HAPI or the database
@@ -27,7 +28,7 @@ import uk.childlink.platform.FhirText;
  * {@code ?} ({@code "?"}, {@code "?identifier=x"}) fails in HAPI's reference resolution.</li>
  * </ul>
  */
-@Interceptor
+@Interceptor(order = Pipeline.Order.REQUEST_CHECKS)
 final class BodyRules {
 
 	/** Where HAPI keeps an operation's parsed body ({@code OperationParameter.REQUEST_CONTENTS_USERDATA_KEY}). */

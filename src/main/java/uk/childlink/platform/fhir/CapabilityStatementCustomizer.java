@@ -5,9 +5,10 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.r4.model.CapabilityStatement;
+import uk.childlink.platform.Pipeline;
 
 /** Names ChildLink, its version and publisher in the CapabilityStatement HAPI generates. */
-@Interceptor
+@Interceptor(order = Pipeline.Order.CAPABILITIES)
 class CapabilityStatementCustomizer {
 
 	private final String version;

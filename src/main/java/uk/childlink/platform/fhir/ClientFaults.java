@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.function.Predicate;
+import uk.childlink.platform.Pipeline;
 
 /**
  * Failures that are the client's 400, not a server fault, recognised by where they happened or by the database's
@@ -23,7 +24,7 @@ import java.util.function.Predicate;
  * </ul>
  * A failure anywhere else stays a 500, to be found and fixed.
  */
-@Interceptor
+@Interceptor(order = Pipeline.Order.CLIENT_FAULTS)
 final class ClientFaults {
 
 	/** SQLSTATE class 22: data exception (PostgreSQL appendix A). */

@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import org.hl7.fhir.r4.model.Bundle;
+import uk.childlink.platform.Pipeline;
 
 /**
  * When many clients send the same record at once with a conditional create or update (an upsert), all but one
@@ -18,7 +19,7 @@ import org.hl7.fhir.r4.model.Bundle;
  * be limited to the conditional entries. Plain creates are not retried: a duplicate there is the client's conflict
  * to see, at once, and retrying it would only hold a server thread through HAPI's back-off.
  */
-@Interceptor
+@Interceptor(order = Pipeline.Order.WRITE_RETRY)
 class ConditionalWriteRetryInterceptor {
 
 	// 50 clients updating one record need many rounds; HAPI backs off randomly (up to 250 ms x attempt) between them

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import uk.childlink.platform.Pipeline;
 
 /**
  * A write that refers to a resource that does not exist (or was deleted) breaks a business rule of this server, like
@@ -20,7 +21,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * HAPI answers 400 (or 404 inside a transaction) with the path only in its message; this keeps the message and adds
  * the status and location.
  */
-@Interceptor
+@Interceptor(order = Pipeline.Order.DANGLING_REFERENCE)
 class DanglingReferenceInterceptor {
 
 	/** HAPI: target not found (1094), deleted (1096), already found missing earlier in the transaction (2602). */

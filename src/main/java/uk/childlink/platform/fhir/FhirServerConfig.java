@@ -22,6 +22,7 @@ import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.info.BuildProperties;
@@ -30,7 +31,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import ca.uhn.fhir.context.FhirContext;
 import uk.childlink.platform.OwnResourceProvider;
+import uk.childlink.platform.Pipeline;
+import uk.childlink.platform.Pipeline.Place;
 import uk.childlink.platform.PlatformProperties;
 
 /** The FHIR REST endpoint at {@code /fhir}: HAPI's RestfulServer over the JPA storage. */
@@ -52,8 +56,6 @@ class FhirServerConfig {
 			PlatformProperties properties,
 			ObjectProvider<BuildProperties> buildProperties,
 			ObjectProvider<OwnResourceProvider> ownProviders) {
-		systemDao.getContext().setParserErrorHandler(new RejectUnknownElementsErrorHandler());
-		systemDao.getContext().setLocalizer(new PrivacyPreservingLocalizer());
 		long maxRequestSize = properties.maxRequestSize().toBytes();
 		RestfulServer server = new RestfulServer(systemDao.getContext()) {
 			@Override
@@ -83,21 +85,46 @@ class FhirServerConfig {
 				server, systemDao, storageSettings, searchParamRegistry, validationSupport);
 		capabilities.setImplementationDescription(server.getImplementationDescription());
 		server.setServerConformanceProvider(capabilities);
-		server.registerInterceptor(new CapabilityStatementCustomizer(version));
-		server.registerInterceptor(new IfMatchPreconditionInterceptor());
-		server.registerInterceptor(new DanglingReferenceInterceptor(systemDao.getContext()));
-		server.registerInterceptor(new ConditionalWriteRetryInterceptor());
-		server.registerInterceptor(new UnavailableAnswers());
-		server.registerInterceptor(new ClientFaults());
-		server.registerInterceptor(new QueryParameterChecks());
-		server.registerInterceptor(new BodyRules(systemDao.getContext()));
-
 		if (properties.publicBaseUrl() != null) {
 			server.setServerAddressStrategy(new HardcodedServerAddressStrategy(properties.publicBaseUrl().toString()));
 		}
-		// Browsers get readable HTML; FHIR clients are unaffected.
-		server.registerInterceptor(new ResponseHighlighterInterceptor());
 		return server;
+	}
+
+	/**
+	 * The server's FhirContext (HAPI's primary one) configured once, as it is created: before any bean can parse with
+	 * it, so that the conformance loader and the REST server parse alike.
+	 */
+	@Bean
+	static BeanPostProcessor fhirContextSetup() {
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String name) {
+				if (bean instanceof FhirContext fhir && "primaryFhirContext".equals(name)) {
+					fhir.setParserErrorHandler(new RejectUnknownElementsErrorHandler());
+					fhir.setLocalizer(new PrivacyPreservingLocalizer());
+				}
+				return bean;
+			}
+		};
+	}
+
+	/** The platform's places in the request pipeline: request checks, answers to HAPI's errors, presentation. */
+	@Bean
+	Pipeline.Contributor platformSteps(FhirContext fhir, ObjectProvider<BuildProperties> buildProperties) {
+		String version = buildProperties.stream().map(BuildProperties::getVersion).findFirst().orElse("dev");
+		List<Pipeline.Step> steps = List.of(
+				new Pipeline.Step(Place.REQUEST_CHECKS, new QueryParameterChecks()),
+				new Pipeline.Step(Place.REQUEST_CHECKS, new BodyRules(fhir)),
+				new Pipeline.Step(Place.WRITE_RETRY, new ConditionalWriteRetryInterceptor()),
+				new Pipeline.Step(Place.UNAVAILABLE, new UnavailableAnswers()),
+				new Pipeline.Step(Place.VERSION_PRECONDITION, new IfMatchPreconditionInterceptor()),
+				new Pipeline.Step(Place.DANGLING_REFERENCE, new DanglingReferenceInterceptor(fhir)),
+				new Pipeline.Step(Place.CLIENT_FAULTS, new ClientFaults()),
+				// browsers get readable HTML; FHIR clients are unaffected
+				new Pipeline.Step(Place.PRESENTATION, new ResponseHighlighterInterceptor()),
+				new Pipeline.Step(Place.CAPABILITIES, new CapabilityStatementCustomizer(version)));
+		return () -> steps;
 	}
 
 	/**

@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.util.List;
+import uk.childlink.platform.Pipeline;
 
 /**
  * FHIR says a write whose {@code If-Match} version is not the current one fails with 412 Precondition Failed
@@ -16,7 +17,7 @@ import java.util.List;
  * Only HAPI's version mismatch is converted: other conflicts on the same request (a duplicate unique
  * identifier, say) stay 409, as does a version conflict without {@code If-Match} (two writers racing).
  */
-@Interceptor
+@Interceptor(order = Pipeline.Order.VERSION_PRECONDITION)
 class IfMatchPreconditionInterceptor {
 
 	/**

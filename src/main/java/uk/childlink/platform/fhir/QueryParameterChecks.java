@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Pattern;
 import uk.childlink.platform.FhirText;
+import uk.childlink.platform.Pipeline;
 
 /**
  * Checks of a request's parameters before HAPI acts on them, each for a 500 HAPI 8.8 would otherwise give:
@@ -21,7 +22,7 @@ import uk.childlink.platform.FhirText;
  * PostgreSQL.</li>
  * </ul>
  */
-@Interceptor
+@Interceptor(order = Pipeline.Order.REQUEST_CHECKS)
 final class QueryParameterChecks {
 
 	private static final Pattern COUNT = Pattern.compile("\\d{1,9}");

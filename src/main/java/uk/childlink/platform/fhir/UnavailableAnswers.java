@@ -5,13 +5,14 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import uk.childlink.platform.database.DatabaseUnavailable;
+import uk.childlink.platform.Pipeline;
 
 /**
  * The answer when the database cannot serve now: 503 with {@code Retry-After} and an OperationOutcome saying why
  * ({@link DatabaseUnavailable}), whichever path the failure took (a search's worker thread hands on only a status,
  * so a 503 without the header gets it here).
  */
-@Interceptor
+@Interceptor(order = Pipeline.Order.UNAVAILABLE)
 final class UnavailableAnswers {
 
 	@Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)

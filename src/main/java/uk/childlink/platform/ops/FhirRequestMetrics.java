@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import uk.childlink.platform.Pipeline;
 
 /**
  * Times every FHIR request as {@code fhir.requests} (Prometheus: {@code fhir_requests_seconds}), tagged with the
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * {@code http.server.requests} does not see it. Labels come only from bounded sets (FHIR's resource types, the
  * operations the server answered), never from raw URL text, so a client cannot create metric series at will.
  */
-@Interceptor
+@Interceptor(order = Pipeline.Order.METRICS)
 class FhirRequestMetrics {
 
 	private final MeterRegistry registry;

@@ -15,8 +15,8 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.StringType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import uk.childlink.schools.ImportReport;
-import uk.childlink.schools.UploadLimit;
+import uk.childlink.schools.imports.ImportReport;
+import uk.childlink.schools.imports.UploadLimit;
 
 /**
  * {@code POST /fhir/$import-attendance} with a CSV of register marks as the body ({@code text/csv}): imports them

@@ -19,8 +19,8 @@ import java.util.function.LongConsumer;
 import uk.childlink.access.Caller;
 import uk.childlink.identity.InvalidIdentifierException;
 import uk.childlink.identity.Upn;
-import uk.childlink.schools.Directory;
-import uk.childlink.schools.ImportReport;
+import uk.childlink.schools.imports.Directory;
+import uk.childlink.schools.imports.ImportReport;
 
 /**
  * Imports a CSV of daily register marks (one mark per row: school URN, pupil UPN, date, session, code; see

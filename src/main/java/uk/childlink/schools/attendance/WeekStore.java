@@ -16,14 +16,11 @@ import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
@@ -32,7 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.childlink.access.Caller;
 import uk.childlink.conformance.TrustedWrites;
-import uk.childlink.schools.Entries;
+import uk.childlink.schools.imports.Entries;
+import uk.childlink.platform.AdvisoryLocks;
+import uk.childlink.schools.imports.ImportWorkers;
 
 /**
  * Writes weeks of marks: each week is laid over the marks already stored for the same school, pupil and week, and
@@ -57,17 +56,19 @@ public final class WeekStore implements WeekWriter {
 
 	public record Failure(long line, int rows, String reason) {}
 
-	/** Weeks being written in this server: a week is read, merged and written by one writer at a time. */
-	private static final Set<String> BUSY = new HashSet<>();
+	/** The advisory-lock namespace of attendance weeks ("WEEK"). */
+	private static final int LOCKS = 0x5745454b;
 
 	private final IFhirResourceDao<Observation> observations;
 	private final IFhirSystemDao<Bundle, Meta> system;
 	private final AttendanceCodes codes;
-	private final ExecutorService writers;
+	private final ImportWorkers writers;
+	private final AdvisoryLocks locks;
 
 	public WeekStore(IFhirResourceDao<Observation> observations, IFhirSystemDao<Bundle, Meta> system,
-			AttendanceCodes codes, ExecutorService writers) {
+			AttendanceCodes codes, ImportWorkers writers, AdvisoryLocks locks) {
 		this.writers = writers;
+		this.locks = locks;
 		this.observations = observations;
 		this.system = system;
 		this.codes = codes;
@@ -228,32 +229,13 @@ public final class WeekStore implements WeekWriter {
 	}
 
 	/**
-	 * Runs {@code work} (reading the stored weeks, merging, writing) while no other writer in this server works on
-	 * any of these weeks: otherwise two imports that both found a week missing would both create it, and the second
-	 * would overwrite the first one's marks. All the weeks are taken at once, so writers cannot deadlock. (Two server
-	 * processes importing the same school's week at the same moment are not covered: see docs/school-imports.md.)
+	 * Runs {@code work} (reading the stored weeks, merging, writing) while no other writer, in any server process,
+	 * works on any of these weeks: otherwise two imports that both found a week missing would both create it (the
+	 * second failing), or both read one version (one retrying). All the weeks are locked at once, in order, so
+	 * writers cannot deadlock.
 	 */
-	public static <T> T exclusively(List<Pending> weeks, Supplier<T> work) {
-		List<String> ids = weeks.stream().map(w -> idOf(w.key())).distinct().toList();
-		synchronized (BUSY) {
-			while (ids.stream().anyMatch(BUSY::contains)) {
-				try {
-					BUSY.wait();
-				} catch (InterruptedException e) {
-					Thread.currentThread().interrupt();
-					throw new IllegalStateException("interrupted while waiting for a week being written", e);
-				}
-			}
-			BUSY.addAll(ids);
-		}
-		try {
-			return work.get();
-		} finally {
-			synchronized (BUSY) {
-				ids.forEach(BUSY::remove);
-				BUSY.notifyAll();
-			}
-		}
+	public <T> T exclusively(List<Pending> weeks, Supplier<T> work) {
+		return locks.holding(LOCKS, weeks.stream().map(w -> idOf(w.key())).toList(), work);
 	}
 
 	private Map<String, Observation> stored(List<Pending> chunk, RequestDetails request) {

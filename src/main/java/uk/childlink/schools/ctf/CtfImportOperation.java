@@ -23,7 +23,7 @@ import org.hl7.fhir.r4.model.StringType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.childlink.access.Caller;
-import uk.childlink.schools.UploadLimit;
+import uk.childlink.schools.imports.UploadLimit;
 
 /**
  * {@code POST /fhir/$import-ctf} with a Common Transfer File (CTF 24 XML) as the body: imports each pupil in its own

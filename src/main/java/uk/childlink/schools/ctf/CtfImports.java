@@ -11,21 +11,28 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
 import uk.childlink.conformance.CodeLists;
 import uk.childlink.identity.ChildMatching;
-import uk.childlink.schools.Directory;
 import uk.childlink.schools.attendance.AttendanceCodes;
 import uk.childlink.schools.attendance.WeekStore;
+import uk.childlink.schools.imports.Directory;
+import uk.childlink.schools.imports.ImportWorkers;
 
-/** Wires the CTF import's parts. */
-public final class CtfImports {
+/**
+ * What a CTF import is made of, and {@code $import-ctf}, which runs one per request with a fresh {@link Directory}
+ * (its lookups are remembered for one file only).
+ */
+public record CtfImports(DaoRegistry daos, IFhirSystemDao<Bundle, Meta> system, Supplier<Directory> directories,
+		ChildMatching matching, CodeLists codeLists, AttendanceCodes codes, WeekStore weeks, ImportWorkers workers,
+		Clock clock) {
 
-	private CtfImports() {}
-
-	public static Object operation(DaoRegistry daos, Supplier<Directory> directories, IFhirSystemDao<Bundle, Meta> system,
-			ChildMatching matching,
-			CodeLists codeLists, AttendanceCodes codes, WeekStore weeks, long maxUploadBytes, FhirContext fhirContext,
-			Clock clock, int workers) {
+	public CtfImportOperation operation(long maxUploadBytes, FhirContext fhirContext) {
 		CtfMapping mapping = new CtfMapping(codeLists, codes);
-		return new CtfImportOperation(() -> new CtfImport(daos.getResourceDao(Observation.class),
-				daos.getResourceDao(Organization.class), system, directories.get(), matching, mapping, weeks, clock, workers), maxUploadBytes, fhirContext);
+		PupilAttendance attendance = new PupilAttendance(mapping);
+		return new CtfImportOperation(() -> {
+			Directory directory = directories.get();
+			PupilTransaction transaction = new PupilTransaction(daos.getResourceDao(Observation.class), system,
+					new PupilMatcher(directory, matching), mapping, weeks);
+			return new CtfImport(daos.getResourceDao(Organization.class), directory, mapping, attendance, transaction,
+					clock, workers);
+		}, maxUploadBytes, fhirContext);
 	}
 }

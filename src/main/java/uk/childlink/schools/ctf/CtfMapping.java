@@ -27,7 +27,7 @@ import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import uk.childlink.conformance.CodeLists;
 import uk.childlink.identity.IdentifierSystems;
-import uk.childlink.schools.Directory;
+import uk.childlink.schools.imports.Directory;
 import uk.childlink.schools.attendance.AttendanceCodes;
 import uk.childlink.schools.attendance.AttendanceWeek;
 import uk.childlink.schools.attendance.Session;

@@ -79,15 +79,6 @@ class ProfileSelectorTest {
 				.isEqualTo("Bundle.entry[1].resource");
 	}
 
-	@Test
-	void onlyUnknownCodesInOurCodeSystemsAreRaisedFromWarnings() {
-		assertThat(ProfileValidator.isUnknownCodeInOurCodeSystem("Unable to validate code " + CS + "agency#x - Code is "
-				+ "not found in CodeSystem: " + CS + "agency")).isTrue();
-		assertThat(ProfileValidator.isUnknownCodeInOurCodeSystem("Unable to validate code http://loinc.org#x - Code is "
-				+ "not found in CodeSystem: http://loinc.org")).isFalse();
-		assertThat(ProfileValidator.isUnknownCodeInOurCodeSystem(null)).isFalse();
-	}
-
 	private static Observation observation(String code) {
 		Observation observation = new Observation();
 		observation.getCode().addCoding().setSystem(CS + "observation-code").setCode(code);

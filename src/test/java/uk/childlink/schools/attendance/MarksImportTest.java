@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import uk.childlink.schools.Directory;
+import uk.childlink.schools.imports.Directory;
 
 /**
  * The marks import's streaming without a database: with room for only a few pupil-weeks, every week still comes out

@@ -1,4 +1,4 @@
-package uk.childlink.schools;
+package uk.childlink.schools.imports;
 
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DomainResource;

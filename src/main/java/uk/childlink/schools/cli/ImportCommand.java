@@ -1,4 +1,4 @@
-package uk.childlink.schools;
+package uk.childlink.schools.cli;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.io.BufferedInputStream;
@@ -29,6 +29,8 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import uk.childlink.schools.attendance.LineReader;
 import uk.childlink.schools.attendance.MarksImport;
+import uk.childlink.platform.CommandLine;
+import uk.childlink.schools.imports.ImportReport;
 
 /**
  * The importers on the command line, as subcommands of the server jar (no server is started):
@@ -44,6 +46,20 @@ import uk.childlink.schools.attendance.MarksImport;
  * status: 0 everything imported, 1 some pupils or rows rejected, 2 the file or the server could not be used.
  */
 public final class ImportCommand {
+
+	/** This command for the jar's entry point ({@link CommandLine}). */
+	public static final class Line implements CommandLine {
+		@Override
+		public boolean handles(String[] args) {
+			return isImport(args);
+		}
+
+		@Override
+		public int run(String[] args, PrintStream out, PrintStream err) {
+			return ImportCommand.run(args, out, err);
+		}
+	}
+
 
 	static final String DEFAULT_SERVER = "http://localhost:8080/fhir";
 	static final int DEFAULT_ROWS_PER_REQUEST = 50_000;

@@ -1,4 +1,4 @@
-package uk.childlink.schools;
+package uk.childlink.schools.imports;
 
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;

@@ -1,4 +1,4 @@
-package uk.childlink.schools;
+package uk.childlink.schools.imports;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package uk.childlink.schools;
+package uk.childlink.schools.imports;
 
 import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
