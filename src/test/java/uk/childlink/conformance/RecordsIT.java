@@ -161,7 +161,7 @@ class RecordsIT extends IntegrationTest {
 		// an Observation that claims our code system gets its code checked even where no profile applies
 		Observation unknown = Fixtures.weight(child, 20);
 		unknown.getCode().getCodingFirstRep().setSystem(OBSERVATION_CODE).setCode("height-of-hat");
-		assertRefused(() -> client.create().resource(unknown).execute(), "observation-code#height-of-hat", "Observation.code");
+		assertRefused(() -> client.create().resource(unknown).execute(), "observation-code#height-of-hat", "Observation.code.coding[0]");
 
 		// and $validate, for a client checking before sending, says the same
 		RawHttp.Response checked = http().send("POST", "/fhir/Observation/$validate",
@@ -339,7 +339,7 @@ class RecordsIT extends IntegrationTest {
 				"school-nurse-contact", "health", "2026-10-05T09:00:00Z");
 		contact.getPriority().addCoding().setSystem(Records.BASE + "/CodeSystem/agnecy").setCode("health");
 
-		assertRefused(() -> client().create().resource(contact).execute(), "CodeSystem/agnecy", "Encounter.priority");
+		assertRefused(() -> client().create().resource(contact).execute(), "CodeSystem/agnecy", "Encounter.priority.coding[0]");
 	}
 
 	@Test

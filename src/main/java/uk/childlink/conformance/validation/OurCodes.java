@@ -57,7 +57,8 @@ final class OurCodes {
 		if (!codeLists.has(system)) {
 			problems.add(new Problem(path, "ChildLink has no code system " + system));
 		} else if (code != null && codeLists.isComplete(system) && !codeLists.contains(system, code)) {
-			problems.add(new Problem(path, "Code '" + code + "' is not in the code system " + system));
+			problems.add(new Problem(path, "Unknown code " + system.substring(system.lastIndexOf('/') + 1) + "#" + code
+					+ ": the code system " + system + " has no code '" + code + "'"));
 		}
 	}
 

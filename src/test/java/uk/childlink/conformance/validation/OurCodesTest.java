@@ -36,9 +36,11 @@ class OurCodesTest {
 		obs.setValue(new CodeableConcept(new Coding(CS + "cp-category", "not-a-category", null)));
 		assertThat(ourCodes.problems(obs)).containsExactly(
 				new OurCodes.Problem("Observation.code.coding[1]",
-						"Code 'no-such-code' is not in the code system " + CS + "observation-code"),
+						"Unknown code observation-code#no-such-code: the code system " + CS
+								+ "observation-code has no code 'no-such-code'"),
 				new OurCodes.Problem("Observation.valueCodeableConcept.coding[0]",
-						"Code 'not-a-category' is not in the code system " + CS + "cp-category"));
+						"Unknown code cp-category#not-a-category: the code system " + CS
+								+ "cp-category has no code 'not-a-category'"));
 	}
 
 	@Test
