@@ -7,16 +7,13 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Reference;
 import uk.childlink.access.Caller;
+import uk.childlink.access.authorisation.ScopeNeeds.Access;
 import uk.childlink.platform.Pipeline;
 
 /**
@@ -47,26 +44,26 @@ final class WriteRules {
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
 	public void created(IBaseResource resource, RequestDetails request) {
-		Caller.of(request).ifPresent(caller -> check(caller, 'c', null, resource));
+		Caller.of(request).ifPresent(caller -> check(caller, Access.CREATE, null, resource));
 	}
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
 	public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
-		Caller.of(request).ifPresent(caller -> check(caller, 'u', previous, resource));
+		Caller.of(request).ifPresent(caller -> check(caller, Access.UPDATE, previous, resource));
 	}
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
 	public void deleted(IBaseResource resource, RequestDetails request) {
-		Caller.of(request).ifPresent(caller -> check(caller, 'd', resource, null));
+		Caller.of(request).ifPresent(caller -> check(caller, Access.DELETE, resource, null));
 	}
 
-	private void check(Caller caller, char interaction, IBaseResource before, IBaseResource after) {
+	private void check(Caller caller, Access interaction, IBaseResource before, IBaseResource after) {
 		IBaseResource any = after != null ? after : before;
 		String type = fhir.getResourceType(any);
 		if (type.equals("AuditEvent")) {
 			throw new ForbiddenOperationException(RequestGate.IMMUTABLE_TRAIL);
 		}
-		RequestGate.need(caller, type, interaction);
+		ScopeNeeds.need(caller, type, interaction);
 		if (caller.isAdmin()) {
 			return;
 		}
@@ -81,17 +78,17 @@ final class WriteRules {
 		}
 	}
 
-	private String refusal(Caller caller, char interaction, String type, IBaseResource before, IBaseResource after) {
+	private String refusal(Caller caller, Access interaction, String type, IBaseResource before, IBaseResource after) {
 		if (type.equals("Patient")) {
-			if (interaction == 'c') {
+			if (interaction == Access.CREATE) {
 				return null;
 			}
-			if (interaction == 'd') {
+			if (interaction == Access.DELETE) {
 				return "A child's record is deleted by an admin only (to join two records, ask for Patient/$merge)";
 			}
 			// changed by an organisation that may see it (checked above): one related to the child; but the links
 			// that make relationships are not for any related organisation to move
-			return carers((Patient) before, (Patient) after, caller, relationships.organisationId(caller));
+			return CarerLinks.refusal((Patient) before, (Patient) after, caller, relationships.organisationId(caller));
 		}
 		if (children.isChildType(type)) {
 			Optional<String> orgId = relationships.organisationId(caller);
@@ -106,7 +103,7 @@ final class WriteRules {
 			}
 			return null;
 		}
-		if (type.equals("Organization") && interaction != 'd') {
+		if (type.equals("Organization") && interaction != Access.DELETE) {
 			for (IBaseResource version : new IBaseResource[] {before, after}) {
 				if (version != null && !isCallers((Organization) version, caller)) {
 					return "An organisation registers and changes its own Organization only (whose identifiers are all "
@@ -116,53 +113,6 @@ final class WriteRules {
 			return null;
 		}
 		return type + " resources are written by an admin only";
-	}
-
-	/**
-	 * Who may change the links that make the responsible-authority and GP relationships: the responsible authority is
-	 * handed over by the current one (or, when there is none, taken by a social-care organisation naming itself); an
-	 * organisation adds or removes only itself as the child's GP practice. Otherwise a school could name itself the
-	 * child's council and read her audit trail.
-	 */
-	private static String carers(Patient before, Patient after, Caller caller, Optional<String> orgId) {
-		String own = orgId.map(id -> "Organization/" + id).orElse(null);
-		String was = ref(before.getManagingOrganization());
-		String now = ref(after.getManagingOrganization());
-		if (!Objects.equals(was, now)) {
-			boolean handOver = was != null && was.equals(own);
-			boolean takeUp = was == null && now != null && now.equals(own) && "social-care".equals(caller.agency());
-			if (!handOver && !takeUp) {
-				return "Patient.managingOrganization (the child's responsible authority) is changed by that authority "
-						+ "(or an admin); a social-care organisation may name itself where none is recorded";
-			}
-		}
-		Set<String> gpsBefore = refs(before.getGeneralPractitioner());
-		Set<String> gpsAfter = refs(after.getGeneralPractitioner());
-		Set<String> changed = new HashSet<>(gpsBefore);
-		changed.addAll(gpsAfter);
-		Set<String> kept = new HashSet<>(gpsBefore);
-		kept.retainAll(gpsAfter);
-		changed.removeAll(kept);
-		if (!changed.isEmpty() && !(changed.size() == 1 && changed.contains(own))) {
-			return "Patient.generalPractitioner is changed by the practice itself (adding or removing itself) or an admin";
-		}
-		return null;
-	}
-
-	private static String ref(Reference reference) {
-		return reference == null || reference.getReference() == null ? null
-				: reference.getReferenceElement().toUnqualifiedVersionless().getValue();
-	}
-
-	private static Set<String> refs(List<Reference> references) {
-		Set<String> out = new HashSet<>();
-		references.forEach(r -> {
-			String value = ref(r);
-			if (value != null) {
-				out.add(value);
-			}
-		});
-		return out;
 	}
 
 	private static boolean isCallers(Organization org, Caller caller) {
