@@ -92,6 +92,40 @@ class NarrowingIT extends IntegrationTest {
 	}
 
 	@Test
+	void theSameSearchesInABatchAreNarrowedAsTheyAreAlone() {
+		String subject = "unrelated-batch-" + System.nanoTime();
+		String token = Tokens.token().subject(subject).organisation(Tokens.SCHOOL, unrelatedUrn).agency("education")
+				.scope("user/*.rs").sign();
+		Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+		for (String search : List.of("Observation?code=" + WEIGHT + "&_count=20", "Observation?_count=20",
+				"Patient?_count=20", "Patient?family=Hidden", "Observation?subject:Patient.family=Hidden&_count=20")) {
+			batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(search);
+		}
+		loads.reset(subject);
+		RawHttp.Response answer = http(token).send("POST", "/fhir", java.util.Map.of("Content-Type",
+				"application/fhir+json"), FHIR.newJsonParser().encodeResourceToString(batch));
+		assertThat(answer.status()).isEqualTo(200);
+		Bundle response = FHIR.newJsonParser().parseResource(Bundle.class, answer.body());
+		assertThat(response.getEntry()).hasSize(5).allSatisfy(entry -> {
+			assertThat(entry.getResponse().getStatus()).as(answer.body()).startsWith("200");
+			assertThat(((Bundle) entry.getResource()).getEntry()).as(answer.body()).isEmpty();
+		});
+		assertThat(loads.loaded()).as("resources HAPI loaded for the batch's searches").isZero();
+	}
+
+	@Test
+	void aTokenThatMaySearchOnlyPatientsSearchesPatients() {
+		// the narrowing's own parameter (a reverse chain to the grants) is not the client's: it needs no scope
+		String token = Tokens.token().subject("patients-only-" + System.nanoTime())
+				.organisation(Tokens.ODS, world.gpOds).agency("health").scope("user/Patient.rs").sign();
+		RawHttp.Response found = http(token).get("/fhir/Patient?_count=20");
+		assertThat(found.status()).as(found.body()).isEqualTo(200);
+		Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, found.body());
+		assertThat(bundle.getEntry()).extracting(e -> e.getResource().getIdElement().toUnqualifiedVersionless().getValue())
+				.containsExactly(known);
+	}
+
+	@Test
 	void aRelatedServiceLoadsOnlyTheRecordsOfItsChild() {
 		String subject = "gp-" + System.nanoTime();
 		String token = Tokens.token().subject(subject).organisation(Tokens.ODS, world.gpOds).agency("health")

@@ -1,28 +1,27 @@
 package uk.childlink.access.authorisation;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
-import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.Constants;
-import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.instance.model.api.IIdType;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import ca.uhn.fhir.util.UrlUtil;
-import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.instance.model.api.IBaseBundle;
-import org.hl7.fhir.r4.model.Bundle;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
+import java.util.Arrays;
 import java.util.Map;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
 import uk.childlink.access.Caller;
+import uk.childlink.access.authorisation.ScopeNeeds.Access;
 import uk.childlink.platform.Pipeline;
 
 /**
@@ -49,26 +48,18 @@ final class RequestGate {
 		this.matchUrls = matchUrls;
 	}
 
-	/** What each operation needs: type + interactions, or "admin". Operations not listed need an admin. */
-	static final Map<String, String[]> OPERATIONS = Map.ofEntries(
-			Map.entry("$everything", new String[] {"Patient.r"}),
-			Map.entry("$attendance", new String[] {"Patient.r", "Observation.r"}),
-			Map.entry("$match", new String[] {"Patient.s"}),
-			Map.entry("$merge", new String[] {"admin", "Patient.u"}),
-			Map.entry("$import-ctf", new String[] {"Patient.c", "Patient.u", "Observation.c", "Observation.u"}),
-			Map.entry("$import-attendance", new String[] {"Observation.c", "Observation.u"}),
-			Map.entry("$validate", new String[0]),
-			Map.entry("$expand", new String[0]),
-			Map.entry("$lookup", new String[0]),
-			Map.entry("$validate-code", new String[0]),
-			Map.entry("$translate", new String[0]),
-			Map.entry("$subsumes", new String[0]),
-			Map.entry("$meta", new String[0]));
+	/**
+	 * Once HAPI knows the interaction, before the narrowing adds its own parameters: the request is judged as the
+	 * client sent it.
+	 */
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+	public void check(RequestDetails request) {
+		check(request, request.getRestOperationType());
+	}
 
-	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
-	public void check(RequestDetails request, RestOperationTypeEnum operation) {
+	private void check(RequestDetails request, RestOperationTypeEnum operation) {
 		Caller caller = Caller.of(request).orElse(null);
-		if (caller == null) {
+		if (caller == null || operation == null) {
 			return;
 		}
 		String type = request.getResourceName();
@@ -89,28 +80,28 @@ final class RequestGate {
 			throw new ForbiddenOperationException(IMMUTABLE_TRAIL);
 		}
 		switch (operation) {
-			case READ, VREAD, HISTORY_INSTANCE -> need(caller, type, 'r');
+			case READ, VREAD, HISTORY_INSTANCE -> ScopeNeeds.need(caller, type, Access.READ);
 			case META -> {
-				need(caller, type, 'r');
+				ScopeNeeds.need(caller, type, Access.READ);
 				instance(caller, request);
 			}
 			case VALIDATE -> instance(caller, request);
-			case SEARCH_TYPE, HISTORY_TYPE -> need(caller, type, 's');
+			case SEARCH_TYPE, HISTORY_TYPE -> ScopeNeeds.need(caller, type, Access.SEARCH);
 			case CREATE -> {
-				need(caller, type, 'c');
+				ScopeNeeds.need(caller, type, Access.CREATE);
 				if (!caller.isAdmin()) {
 					conditionalCreate(caller, request, type);
 				}
 			}
-			case UPDATE, PATCH -> need(caller, type, 'u');
+			case UPDATE, PATCH -> ScopeNeeds.need(caller, type, Access.UPDATE);
 			case META_ADD, META_DELETE -> {
-				need(caller, type, 'u');
+				ScopeNeeds.need(caller, type, Access.UPDATE);
 				instance(caller, request);
 			}
-			case DELETE -> need(caller, type, 'd');
-			case EXTENDED_OPERATION_SERVER, EXTENDED_OPERATION_TYPE -> operation(caller, request.getOperation());
+			case DELETE -> ScopeNeeds.need(caller, type, Access.DELETE);
+			case EXTENDED_OPERATION_SERVER, EXTENDED_OPERATION_TYPE -> ScopeNeeds.operation(caller, request.getOperation());
 			case EXTENDED_OPERATION_INSTANCE -> {
-				operation(caller, request.getOperation());
+				ScopeNeeds.operation(caller, request.getOperation());
 				instance(caller, request);
 			}
 			case GRAPHQL_REQUEST -> throw new ForbiddenOperationException("GraphQL is not offered with access control");
@@ -138,7 +129,7 @@ final class RequestGate {
 			}
 			String[] parts = name.split(":");
 			String target = parts.length > 1 ? parts[1] : "?";
-			need(caller, target, 's');
+			ScopeNeeds.need(caller, target, Access.SEARCH);
 			String searched = request.getResourceName();
 			if (searched == null || !reads.isChildData(searched) && reads.isChildData(target)) {
 				throw new ForbiddenOperationException("_has from " + (searched == null ? "a system search" : searched)
@@ -149,42 +140,30 @@ final class RequestGate {
 	}
 
 	/**
-	 * The read entries of a batch or transaction (its writes are checked one by one as they are stored): each needs
-	 * the scope of a request of its own, and an operation there what it needs alone.
+	 * The read entries of a batch or transaction (its writes are checked one by one as they are stored), before any
+	 * entry runs: each as the same request sent alone. Counting, and selecting children by others' records, are not
+	 * offered there.
 	 */
 	@Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
 	public void entries(IBaseBundle bundle, RequestDetails request) {
 		Caller caller = Caller.of(request).orElse(null);
-		if (caller == null || caller.isAdmin() || !(bundle instanceof Bundle b)) {
+		if (caller == null || caller.isAdmin()) {
 			return;
 		}
-		for (Bundle.BundleEntryComponent entry : b.getEntry()) {
-			if (entry.getRequest().getMethod() != Bundle.HTTPVerb.GET && entry.getRequest().getMethod() != Bundle.HTTPVerb.HEAD) {
-				continue;
-			}
-			// as HAPI will read it: percent-decoded
-			String url = UrlUtil.unescape(entry.getRequest().getUrl() == null ? "" : entry.getRequest().getUrl());
-			String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
-			String query = url.contains("?") ? url.substring(url.indexOf('?') + 1) : "";
-			String[] parts = path.replaceFirst("^/", "").split("/");
-			String type = parts[0].startsWith("$") || parts[0].isEmpty() || parts[0].startsWith("_") ? null : parts[0];
-			String op = java.util.Arrays.stream(parts).filter(p -> p.startsWith("$")).findFirst().orElse(null);
-			if (op != null) {
-				operation(caller, op);
-				if (type != null && parts.length > 2 && !parts[1].startsWith("$")) {
-					if (op.equals("$validate")) {
-						throw new ForbiddenOperationException("$validate of a stored record is for an admin only");
-					}
-					visible(caller, type, new IdType(type, parts[1]));
-				}
-			} else if (type != null) {
-				need(caller, type, parts.length > 1 && !parts[1].startsWith("_") ? 'r' : 's');
-			}
-			if (query.contains("_has:") || query.contains("_summary=count") || query.contains("_total=accurate")) {
+		for (BatchReads.Read read : BatchReads.unseen(bundle, request, "gate")) {
+			Map<String, String[]> parameters = read.request().getParameters();
+			if (parameters.keySet().stream().anyMatch(name -> name.startsWith("_has:"))
+					|| has(parameters, Constants.PARAM_SUMMARY, "count") || has(parameters, Constants.PARAM_SEARCH_TOTAL_MODE, "accurate")) {
 				throw new ForbiddenOperationException("_has, _summary=count and _total=accurate are not offered inside "
 						+ "a batch or transaction");
 			}
+			check(read.request(), read.operation());
 		}
+	}
+
+	private static boolean has(Map<String, String[]> parameters, String name, String value) {
+		String[] values = parameters.get(name);
+		return values != null && Arrays.asList(values).contains(value);
 	}
 
 	/**
@@ -261,49 +240,5 @@ final class RequestGate {
 					META -> true;
 			default -> false;
 		};
-	}
-
-	private static void operation(Caller caller, String name) {
-		String[] needs = OPERATIONS.get(name);
-		if (needs == null) {
-			needs = new String[] {"admin"};
-		}
-		for (String need : needs) {
-			if (need.equals("admin")) {
-				if (!caller.isAdmin()) {
-					throw new ForbiddenOperationException(name + " is for an admin only (a token with the "
-							+ Caller.ADMIN + " role)");
-				}
-				continue;
-			}
-			String type = need.substring(0, need.indexOf('.'));
-			char interaction = need.charAt(need.length() - 1);
-			if (!caller.scopes().permits(type, interaction)) {
-				throw new ForbiddenOperationException(name + " needs the scope user/" + type + "." + interaction
-						+ " (or system/...); your token grants: " + shown(caller));
-			}
-		}
-	}
-
-	static void need(Caller caller, String type, char interaction) {
-		if (type != null && !caller.scopes().permits(type, interaction)) {
-			throw new ForbiddenOperationException("Your token's scopes do not allow " + verb(interaction) + " of " + type
-					+ " (it needs user/" + type + "." + interaction + " or system/" + type + "." + interaction
-					+ "); your token grants: " + shown(caller));
-		}
-	}
-
-	static String verb(char interaction) {
-		return switch (interaction) {
-			case 'c' -> "create";
-			case 'r' -> "read";
-			case 'u' -> "update";
-			case 'd' -> "delete";
-			default -> "search";
-		};
-	}
-
-	private static String shown(Caller caller) {
-		return caller.scopes().isEmpty() ? "no SMART scopes" : caller.scopes().toString();
 	}
 }

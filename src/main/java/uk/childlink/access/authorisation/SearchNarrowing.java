@@ -8,10 +8,13 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.util.UrlUtil;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
 import uk.childlink.access.Caller;
 import uk.childlink.platform.Pipeline;
 
@@ -42,13 +45,40 @@ final class SearchNarrowing {
 		this.relationships = relationships;
 	}
 
-	/** After the caller is known ({@code TokenCallers}), before HAPI turns the parameters into a search. */
+	/** After the caller is known ({@code TokenCallers}) and the gate, before HAPI turns the parameters into a search. */
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
 	public void narrow(RequestDetails request) {
 		Caller caller = Caller.of(request).orElse(null);
 		if (caller == null || caller.isAdmin()) {
 			return;
 		}
+		narrowing(caller, request).ifPresent(narrowing -> {
+			Map<String, String[]> narrowed = new LinkedHashMap<>(request.getParameters());
+			add(narrowed, narrowing.name(), narrowing.value());
+			request.setParameters(narrowed);
+		});
+	}
+
+	/** A batch's searches, narrowed as they would be alone: the parameter is added to the entry's URL. */
+	@Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
+	public void narrowEntries(IBaseBundle bundle, RequestDetails request) {
+		Caller caller = Caller.of(request).orElse(null);
+		if (caller == null || caller.isAdmin()) {
+			return;
+		}
+		for (BatchReads.Read read : BatchReads.unseen(bundle, request, "narrowing")) {
+			narrowing(caller, read.request()).ifPresent(narrowing -> {
+				String url = read.entry().getRequest().getUrl();
+				read.entry().getRequest().setUrl(url + (url.contains("?") ? "&" : "?") + narrowing.name() + "="
+						+ UrlUtil.escapeUrlParam(narrowing.value()));
+			});
+		}
+	}
+
+	/** A search parameter that narrows a search to the caller's children's records. */
+	record Narrowing(String name, String value) {}
+
+	private Optional<Narrowing> narrowing(Caller caller, RequestDetails request) {
 		RestOperationTypeEnum operation = request.getRestOperationType();
 		String type = request.getResourceName();
 		if (operation == RestOperationTypeEnum.SEARCH_SYSTEM || operation == RestOperationTypeEnum.HISTORY_SYSTEM) {
@@ -65,16 +95,11 @@ final class SearchNarrowing {
 		}
 		if (operation != RestOperationTypeEnum.SEARCH_TYPE || type == null || !children.isChildType(type)
 				|| type.equals("AuditEvent")) {
-			return; // AuditEvent: the audit trail answers its own searches, for the child's council only
+			return Optional.empty(); // AuditEvent: the audit trail answers its own searches, for the child's council only
 		}
-		Map<String, String[]> narrowed = new LinkedHashMap<>(request.getParameters());
-		String organisation = relationships.organisationId(caller).orElse(null);
-		if (organisation == null) {
-			add(narrowed, "_id", NO_CHILD);
-		} else {
-			add(narrowed, parameter(type), "Organization/" + organisation);
-		}
-		request.setParameters(narrowed);
+		return Optional.of(relationships.organisationId(caller)
+				.map(organisation -> new Narrowing(parameter(type), "Organization/" + organisation))
+				.orElse(new Narrowing("_id", NO_CHILD)));
 	}
 
 	private static void add(Map<String, String[]> parameters, String name, String value) {
