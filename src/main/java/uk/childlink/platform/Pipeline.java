@@ -42,8 +42,8 @@ public final class Pipeline {
 
 		public static final int AUTHENTICATION = 10;
 		public static final int REQUEST_CHECKS = 20;
-		public static final int NARROWING = 30;
-		public static final int GATE = 40;
+		public static final int GATE = 30;
+		public static final int NARROWING = 40;
 		/** HAPI's ConsentInterceptor's own (AuthorizationConstants.ORDER_CONSENT_INTERCEPTOR). */
 		public static final int CONSENT = 100;
 		public static final int SEARCH_IDENTIFIERS = 110;
@@ -77,11 +77,11 @@ public final class Pipeline {
 				"who is calling: the token's organisation, agency, roles and scopes, put on the request"),
 		REQUEST_CHECKS(Order.REQUEST_CHECKS, Broadcaster.REQUESTS, false,
 				"parameters and bodies HAPI would misread or fail on (control characters, `_filter`, negative `_count`...): 400"),
-		NARROWING(Order.NARROWING, Broadcaster.REQUESTS, false,
-				"a search of children's records narrowed, in its SQL, to the children the caller is related to"),
 		GATE(Order.GATE, Broadcaster.REQUESTS, false,
 				"the token's SMART scopes allow the interaction or operation; break-glass; the audit trail is read-only; "
-						+ "a batch's reads: 403"),
+						+ "a batch's reads, each as if sent alone: 403"),
+		NARROWING(Order.NARROWING, Broadcaster.REQUESTS, false,
+				"a search of children's records (alone or in a batch) narrowed, in its SQL, to the children the caller is related to"),
 		CONSENT(Order.CONSENT, Broadcaster.REQUESTS, true,
 				"each resource read is one the caller may see (`ReadRules`): the second line behind the narrowing"),
 		SEARCH_IDENTIFIERS(Order.SEARCH_IDENTIFIERS, Broadcaster.STORAGE, false,
@@ -242,15 +242,23 @@ public final class Pipeline {
 	public static String table(List<Step> steps) {
 		Map<Place, List<Step>> byPlace = new LinkedHashMap<>();
 		ordered(steps).forEach(s -> byPlace.computeIfAbsent(s.place, p -> new ArrayList<>()).add(s));
-		StringBuilder table = new StringBuilder("| order | place | on | interceptors | what it decides |\n"
-				+ "|---:|---|---|---|---|\n");
+		StringBuilder table = new StringBuilder("| order | place | on | interceptors | when (HAPI pointcuts) | what it decides |\n"
+				+ "|---:|---|---|---|---|---|\n");
 		byPlace.forEach((place, at) -> table.append("| ").append(place.order).append(" | ")
 				.append(place.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')).append(" | ")
 				.append(place.broadcaster == Broadcaster.REQUESTS ? "requests" : "storage").append(" | ")
 				.append(at.stream().map(s -> "`" + s.interceptor.getClass().getSimpleName() + "` ("
 						+ module(s.interceptor.getClass()) + ")").collect(Collectors.joining(", ")))
-				.append(" | ").append(place.decides).append(" |\n"));
+				.append(" | ").append(pointcuts(at)).append(" | ").append(place.decides).append(" |\n"));
 		return table.toString();
+	}
+
+	/** The pointcuts the steps' interceptors hook (in the order HAPI's Pointcut enum declares them). */
+	private static String pointcuts(List<Step> steps) {
+		return steps.stream()
+				.flatMap(s -> s.hooks().keySet().stream())
+				.distinct().sorted()
+				.map(p -> "`" + p.name() + "`").collect(Collectors.joining(", "));
 	}
 
 	/** Where the class lives, e.g. {@code access/authorisation}. */

@@ -89,10 +89,10 @@ class PipelineTest {
 		Step gate = new Step(Place.GATE, new Gate());
 		assertThat(Pipeline.ordered(List.of(identity, gate))).containsExactly(gate, identity);
 		assertThat(Pipeline.table(List.of(identity, gate))).isEqualTo("""
-				| order | place | on | interceptors | what it decides |
-				|---:|---|---|---|---|
-				| 40 | gate | requests | `Gate` (platform) | %s |
-				| 220 | identity | storage | `Identity` (platform) | %s |
+				| order | place | on | interceptors | when (HAPI pointcuts) | what it decides |
+				|---:|---|---|---|---|---|
+				| 30 | gate | requests | `Gate` (platform) | `SERVER_INCOMING_REQUEST_PRE_HANDLED` | %s |
+				| 220 | identity | storage | `Identity` (platform) | `STORAGE_PRESTORAGE_RESOURCE_CREATED` | %s |
 				""".formatted(Place.GATE.decides(), Place.IDENTITY.decides()));
 	}
 
