@@ -28,7 +28,7 @@ public final class FhirText {
 		return null;
 	}
 
-	/** The text with every character FHIR text may not hold written as {@code \\uXXXX}; null stays null. */
+	/** The text with every character FHIR text may not hold written as a Java escape ({@code \\u0007}); null stays null. */
 	public static String escaped(String text) {
 		if (text == null || problem(text) == null) {
 			return text;
