@@ -29,12 +29,14 @@ import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import ca.uhn.fhir.context.FhirContext;
 import uk.childlink.platform.OwnResourceProvider;
 import uk.childlink.platform.Pipeline;
 import uk.childlink.platform.Pipeline.Place;
+import uk.childlink.platform.PlainHapi;
 import uk.childlink.platform.PlatformProperties;
 
 /** The FHIR REST endpoint at {@code /fhir}: HAPI's RestfulServer over the JPA storage. */
@@ -55,7 +57,8 @@ class FhirServerConfig {
 			DatabaseBackedPagingProvider pagingProvider,
 			PlatformProperties properties,
 			ObjectProvider<BuildProperties> buildProperties,
-			ObjectProvider<OwnResourceProvider> ownProviders) {
+			ObjectProvider<OwnResourceProvider> ownProviders,
+			Environment environment) {
 		long maxRequestSize = properties.maxRequestSize().toBytes();
 		RestfulServer server = new RestfulServer(systemDao.getContext()) {
 			@Override
@@ -64,9 +67,14 @@ class FhirServerConfig {
 			}
 		};
 		String version = buildProperties.stream().map(BuildProperties::getVersion).findFirst().orElse("dev");
-		server.setServerName(NAME);
-		server.setServerVersion(version);
-		server.setImplementationDescription(NAME + " FHIR R4 server for children's services");
+		if (PlainHapi.on(environment)) {
+			server.setServerName("HAPI FHIR");
+			server.setImplementationDescription("Plain HAPI FHIR JPA server (" + NAME + "'s benchmark baseline)");
+		} else {
+			server.setServerName(NAME);
+			server.setServerVersion(version);
+			server.setImplementationDescription(NAME + " FHIR R4 server for children's services");
+		}
 		server.setDefaultResponseEncoding(EncodingEnum.JSON);
 
 		// a module that serves a resource type itself publishes its provider as a bean: it replaces HAPI's

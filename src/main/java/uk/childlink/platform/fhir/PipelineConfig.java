@@ -8,12 +8,15 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import uk.childlink.platform.Pipeline;
+import uk.childlink.platform.PlainHapi;
 
 /**
  * The one place every interceptor is registered: the modules' {@link Pipeline.Contributor}s' steps, checked and in
  * pipeline order, each on the broadcaster its place names. A singleton created before the context is refreshed, so
- * before the conformance loader's first write and the servlet's first request.
+ * before the conformance loader's first write and the servlet's first request. As plain HAPI ({@link PlainHapi})
+ * nothing is registered.
  */
 @Configuration(proxyBeanMethods = false)
 class PipelineConfig {
@@ -22,7 +25,13 @@ class PipelineConfig {
 
 	@Bean
 	RegisteredPipeline registeredPipeline(RestfulServer server, IInterceptorService storage,
-			ObjectProvider<Pipeline.Contributor> contributors) {
+			ObjectProvider<Pipeline.Contributor> contributors, Environment environment) {
+		if (PlainHapi.on(environment)) {
+			log.warn("PLAIN HAPI FHIR ({}=true): none of ChildLink's checks, profiles, access control or audit; anyone "
+					+ "who can reach this server reads and writes everything. For the benchmark's baseline only.",
+					PlainHapi.PROPERTY);
+			return new RegisteredPipeline(List.of());
+		}
 		List<Pipeline.Step> steps = Pipeline.ordered(contributors.orderedStream()
 				.flatMap(c -> c.steps().stream()).toList());
 		for (Pipeline.Step step : steps) {
