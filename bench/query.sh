@@ -7,8 +7,8 @@
 #   USERS=4 MODE=baseline bench/query.sh scale
 #
 # Settings (environment): USERS (1), SECONDS_PER_KIND (30), KINDS (as bench/run.sh), MODE (tuned, baseline or release:
-# the storage settings the server starts with; the database is always the tuned run's), QUERY_JAR (the server jar:
-# a previous release's for MODE=release), WORK, PORT.
+# ChildLink, the jar as plain HAPI FHIR, or the previous release; the database is always the tuned run's),
+# QUERY_JAR (the server jar: a previous release's for MODE=release), WORK, PORT.
 # Figures go to WORK/queries-MODE-USERSu/metrics (and the table to the terminal).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,10 +31,14 @@ out=$work/queries-$mode-${users}u
 rm -rf "$out" && mkdir -p "$out"
 cp "$run/children.tsv" "$run/organisations.tsv" "$out/"
 printf 'mode=%s\nusers=%s\n' "$mode" "$users" >"$out/metrics"
-args=(--childlink.storage.tuned=$([ "$mode" = baseline ] && echo false || echo true))
-[ "$validate" = off ] && args+=(--childlink.conformance.validate-on-write=false)
+if [ "$mode" = baseline ]; then
+  args=(--childlink.plain-hapi=true)
+else
+  args=(--childlink.storage.tuned=true)
+  [ "$validate" = off ] && args+=(--childlink.conformance.validate-on-write=false)
+fi
 trap 'stop_server' EXIT
 start_server "$run/data" "$out/server.log" "${args[@]}"
-java -cp "$work/classes" Bench query "http://localhost:$port/fhir" "$JAR" "$run/data" "$out" "$pid" "$users" \
+PLAIN_HAPI=$([ "$mode" = baseline ] && echo 1 || echo 0) java -cp "$work/classes" Bench query "http://localhost:$port/fhir" "$JAR" "$run/data" "$out" "$pid" "$users" \
   "$seconds" "$seed" "$as_of"
 echo "figures in $out/metrics"
