@@ -580,7 +580,7 @@ public class Bench {
 		}
 
 		/** A question plain HAPI has no means to answer (ChildLink's absence flags, its $attendance operation). */
-		Kind childLinkOnly() {
+		Kind onlyChildLinkAnswers() {
 			return new Kind(key, label, actingFor, oneUser, true);
 		}
 	}
@@ -592,8 +592,8 @@ public class Bench {
 			new Kind("former_upn", "child by former UPN", "council"),
 			new Kind("term_attendance", "term's attendance, chained on NHS number", "council"),
 			new Kind("everything", "Patient/{id}/$everything", "council"),
-			new Kind("attendance_op", "Patient/{id}/$attendance (term)", "council").childLinkOnly(),
-			new Kind("absent_pupils", "school's persistently absent pupils", "school").childLinkOnly(),
+			new Kind("attendance_op", "Patient/{id}/$attendance (term)", "council").onlyChildLinkAnswers(),
+			new Kind("absent_pupils", "school's persistently absent pupils", "school").onlyChildLinkAnswers(),
 			new Kind("open_cp_plans", "council's open child protection plans", "council"),
 			new Kind("unrelated_code", "unrelated school: Observation?code=attendance", "unrelated school"),
 			new Kind("unrelated_broad", "unrelated school: Observation?_count=20", "unrelated school"));
