@@ -13,11 +13,13 @@ import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
+import uk.childlink.platform.PlainHapi;
 
 /**
  * Creates or upgrades the HAPI FHIR schema with HAPI's own migrator before Hibernate starts, then ChildLink's own
- * tables ({@link ChildLinkTables}), so a new database
+ * tables ({@link ChildLinkTables}; not as plain HAPI, {@link PlainHapi}), so a new database
  * gets the full schema and an existing one the migrations of a newer HAPI version. Several server processes may
  * start at once against one database: a PostgreSQL advisory lock lets one migrate while the others wait (HAPI's own
  * lock lives in its migration table, which the first start has to create unguarded).
@@ -50,18 +52,19 @@ public class SchemaMigration {
 	/** Any fixed number will do, as long as only this code uses it: "ChildLin" in ASCII. */
 	static final long ADVISORY_LOCK_KEY = 0x4368696c644c696eL;
 
-	SchemaMigration(DataSource pool) throws SQLException {
+	SchemaMigration(DataSource pool, Environment environment) throws SQLException {
 		long start = System.nanoTime();
+		boolean ours = !PlainHapi.on(environment); // plain HAPI: HAPI's schema alone
 		if (pool instanceof HikariDataSource hikari && hikari.getJdbcUrl() != null) {
 			try (HikariDataSource own = ownPool(hikari)) {
-				migrate(own, start);
+				migrate(own, start, ours);
 			}
 		} else {
-			migrate(pool, start);
+			migrate(pool, start, ours);
 		}
 	}
 
-	private static void migrate(DataSource dataSource, long start) throws SQLException {
+	private static void migrate(DataSource dataSource, long start, boolean ours) throws SQLException {
 		try (Connection lockHolder = dataSource.getConnection(); Statement sql = lockHolder.createStatement()) {
 			sql.execute("SELECT pg_advisory_lock(" + ADVISORY_LOCK_KEY + ")");
 			try {
@@ -69,7 +72,9 @@ public class SchemaMigration {
 				migrator.addTasks(new HapiFhirJpaMigrationTasks(Set.of()).getAllTasks(VersionEnum.values()));
 				migrator.createMigrationTableIfRequired();
 				MigrationResult result = migrator.migrate();
-				ChildLinkTables.migrate(lockHolder);
+				if (ours) {
+					ChildLinkTables.migrate(lockHolder);
+				}
 				log.info("Database schema ready in {} ms: {}", (System.nanoTime() - start) / 1_000_000, result.summary());
 			} finally {
 				sql.execute("SELECT pg_advisory_unlock(" + ADVISORY_LOCK_KEY + ")");
