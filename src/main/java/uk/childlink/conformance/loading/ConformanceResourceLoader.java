@@ -12,6 +12,8 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.util.List;
+import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
 import org.hl7.fhir.r4.model.SearchParameter;
@@ -39,6 +41,7 @@ class ConformanceResourceLoader {
 	private final ISearchParamRegistry searchParamRegistry;
 	private final IValidationSupport validationSupport;
 	private final ConformanceFiles files;
+	private SnapshotGeneratingValidationSupport snapshots; // of the load order being stored; see withSnapshot
 
 	ConformanceResourceLoader(ConformanceFiles files, DaoRegistry daoRegistry, ISearchParamRegistry searchParamRegistry,
 			IValidationSupport validationSupport) {
@@ -62,6 +65,7 @@ class ConformanceResourceLoader {
 		int changed = 0;
 		for (int order = 0; order <= 3; order++) {
 			int changedBefore = changed;
+			snapshots = null; // a new one sees what the orders before stored (the extensions a profile uses)
 			for (IBaseResource resource : resources) {
 				if (loadOrder(resource) == order) {
 					changed += store(resource) ? 1 : 0;
@@ -109,12 +113,21 @@ class ConformanceResourceLoader {
 		return 2;
 	}
 
-	/** Our StructureDefinitions are written as differentials; readers and validators want the snapshot too. */
+	/**
+	 * Our StructureDefinitions are written as differentials; readers and validators want the snapshot too. One
+	 * generator, with one worker context, for all the definitions of a load order: HAPI's default makes a new worker
+	 * context for each snapshot, which converts all 650-odd definitions it knows to R5 again first (on a first start
+	 * that was most of the 17-20 s the loading took).
+	 */
 	private IBaseResource withSnapshot(IBaseResource resource) {
 		if (!(resource instanceof StructureDefinition sd) || sd.hasSnapshot()) {
 			return resource;
 		}
-		IBaseResource generated = validationSupport.generateSnapshot(
+		if (snapshots == null) {
+			snapshots = new SnapshotGeneratingValidationSupport(validationSupport.getFhirContext(),
+					new WorkerContextValidationSupportAdapter(validationSupport));
+		}
+		IBaseResource generated = snapshots.generateSnapshot(
 				new ValidationSupportContext(validationSupport), sd, sd.getUrl(), null, sd.getName());
 		if (generated == null || !((StructureDefinition) generated).hasSnapshot()) {
 			throw new IllegalStateException("Could not generate the snapshot of " + sd.getUrl());
