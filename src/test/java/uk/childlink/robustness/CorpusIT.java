@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,19 +25,20 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import uk.childlink.support.RawHttp;
 import uk.childlink.support.Records;
 import uk.childlink.support.ServerProcess;
-import uk.childlink.support.SharedServerProcess;
 import uk.childlink.support.Tokens;
 
 /**
  * Every JSON example of the FHIR R4 corpus ({@link Corpus}: 4,741 files) sent, as an admin, to a server process of
- * the packaged jar ({@link SharedServerProcess}), as a new user would: PUT {@code Type/id} when the example has an id, POST otherwise,
+ * the packaged jar of its own (stopped when the class is done: the corpus's SearchParameters start HAPI's reindexing
+ * of everything stored, which would otherwise take a core from the test classes after it), as a new user would: PUT {@code Type/id} when the example has an id, POST otherwise,
  * transaction and batch Bundles to the base, the types others refer to first. No answer may be a 5xx, every refusal
  * is an OperationOutcome, and the server's log holds no ERROR (a client's mistake is not a server fault). Then the
  * odd records now stored are searched, read and {@code $everything}ed by callers with and without a relationship:
@@ -44,7 +46,6 @@ import uk.childlink.support.Tokens;
  * {@code target/corpus-report.tsv}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(SharedServerProcess.class)
 class CorpusIT {
 
 	/**
@@ -70,9 +71,19 @@ class CorpusIT {
 		}
 	}
 
+	@TempDir
+	Path dir;
+
+	@AfterAll
+	void stopTheServer() throws InterruptedException {
+		if (server != null) {
+			server.close();
+		}
+	}
+
 	@BeforeAll
-	void sendTheCorpus(ServerProcess server) throws Exception {
-		this.server = server;
+	void sendTheCorpus() throws Exception {
+		server = ServerProcess.start(dir.resolve("data"));
 		RawHttp admin = server.http();
 		for (Corpus.Example example : Corpus.load()) {
 			String method;
