@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import uk.childlink.support.RawHttp;
 import uk.childlink.support.Records;
 import uk.childlink.support.ServerProcess;
@@ -71,9 +69,6 @@ class CorpusIT {
 		}
 	}
 
-	@TempDir
-	Path dir;
-
 	@AfterAll
 	void stopTheServer() throws InterruptedException {
 		if (server != null) {
@@ -83,7 +78,8 @@ class CorpusIT {
 
 	@BeforeAll
 	void sendTheCorpus() throws Exception {
-		server = ServerProcess.start(dir.resolve("data"));
+		server = ServerProcess.start(Files.createTempDirectory(
+				Files.createDirectories(Paths.get("target", "it-data")), "corpus-"));
 		RawHttp admin = server.http();
 		for (Corpus.Example example : Corpus.load()) {
 			String method;
