@@ -41,7 +41,6 @@ class ConformanceResourceLoader {
 	private final ISearchParamRegistry searchParamRegistry;
 	private final IValidationSupport validationSupport;
 	private final ConformanceFiles files;
-	private SnapshotGeneratingValidationSupport snapshots; // of the load order being stored; see withSnapshot
 
 	ConformanceResourceLoader(ConformanceFiles files, DaoRegistry daoRegistry, ISearchParamRegistry searchParamRegistry,
 			IValidationSupport validationSupport) {
@@ -65,10 +64,12 @@ class ConformanceResourceLoader {
 		int changed = 0;
 		for (int order = 0; order <= 3; order++) {
 			int changedBefore = changed;
-			snapshots = null; // a new one sees what the orders before stored (the extensions a profile uses)
+			// one per order: it sees what the orders before stored (the extensions a profile uses); see withSnapshot
+			SnapshotGeneratingValidationSupport snapshots = new SnapshotGeneratingValidationSupport(
+					validationSupport.getFhirContext(), new WorkerContextValidationSupportAdapter(validationSupport));
 			for (IBaseResource resource : resources) {
 				if (loadOrder(resource) == order) {
-					changed += store(resource) ? 1 : 0;
+					changed += store(resource, snapshots) ? 1 : 0;
 				}
 			}
 			if (changed > changedBefore) {
@@ -119,13 +120,9 @@ class ConformanceResourceLoader {
 	 * context for each snapshot, which converts all 650-odd definitions it knows to R5 again first (on a first start
 	 * that was most of the 17-20 s the loading took).
 	 */
-	private IBaseResource withSnapshot(IBaseResource resource) {
+	private IBaseResource withSnapshot(IBaseResource resource, SnapshotGeneratingValidationSupport snapshots) {
 		if (!(resource instanceof StructureDefinition sd) || sd.hasSnapshot()) {
 			return resource;
-		}
-		if (snapshots == null) {
-			snapshots = new SnapshotGeneratingValidationSupport(validationSupport.getFhirContext(),
-					new WorkerContextValidationSupportAdapter(validationSupport));
 		}
 		IBaseResource generated = snapshots.generateSnapshot(
 				new ValidationSupportContext(validationSupport), sd, sd.getUrl(), null, sd.getName());
@@ -141,12 +138,13 @@ class ConformanceResourceLoader {
 	 * Retries once if another server raced it.
 	 */
 	@SuppressWarnings({"unchecked", "rawtypes"})
-	private boolean store(IBaseResource resource) {
+	private boolean store(IBaseResource resource, SnapshotGeneratingValidationSupport snapshots) {
 		IFhirResourceDao dao = daoRegistry.getResourceDao(resource);
 		if (unchanged(dao, resource)) {
 			return false;
 		}
-		resource = withSnapshot(((org.hl7.fhir.r4.model.Resource) resource).copy()); // the shared copy stays as read
+		// on a copy: the shared one stays as read
+		resource = withSnapshot(((org.hl7.fhir.r4.model.Resource) resource).copy(), snapshots);
 		try {
 			return !((DaoMethodOutcome) dao.update(resource, new SystemRequestDetails())).isNop();
 		} catch (ResourceVersionConflictException raced) {
