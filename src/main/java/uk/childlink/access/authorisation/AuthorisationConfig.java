@@ -60,7 +60,8 @@ class AuthorisationConfig implements DisposableBean, Pipeline.Contributor {
 		authorship.check();
 		reads = new ReadRules(fhir, children, relationships, authorship, policy.auditReaders().relationships());
 		steps = List.of(
-				new Pipeline.Step(Place.NARROWING, new SearchNarrowing(fhir, children, relationships)),
+				new Pipeline.Step(Place.NARROWING, new SearchNarrowing(fhir, children, relationships,
+						new NamedChildren(fhir, daos))),
 				new Pipeline.Step(Place.GATE, new RequestGate(reads, fhir, daos, matchUrls)),
 				new Pipeline.Step(Place.CONSENT, new ConsentInterceptor(reads)),
 				new Pipeline.Step(Place.WRITE_RULES, new WriteRules(fhir, children, relationships, authorship, reads)),

@@ -24,7 +24,9 @@ import uk.childlink.platform.Pipeline;
  * ({@link AccessGrants}), {@code _has:Basic:subject:author=Organization/<org>} on Patient and
  * {@code <patient parameter>:Patient._has:Basic:subject:author=Organization/<org>} on every other type of the Patient
  * compartment. So a search costs what the caller may see, not what the database holds: an organisation without
- * relationships searches nothing. What cannot be narrowed so (a search or history across all types, a type's history,
+ * relationships searches nothing. A search that names the children whose records it wants ({@link NamedChildren}) is
+ * checked against their relationships first instead, and runs unnarrowed only if the caller has one with each of
+ * them. What cannot be narrowed so (a search or history across all types, a type's history,
  * {@code $everything} of every patient) is for an admin. The read rules ({@link ReadRules}) still check each resource
  * on its way out, as a second line.
  */
@@ -37,12 +39,14 @@ final class SearchNarrowing {
 	private final FhirContext fhir;
 	private final Children children;
 	private final Relationships relationships;
+	private final NamedChildren namedChildren;
 	private final Map<String, String> parameters = new ConcurrentHashMap<>();
 
-	SearchNarrowing(FhirContext fhir, Children children, Relationships relationships) {
+	SearchNarrowing(FhirContext fhir, Children children, Relationships relationships, NamedChildren namedChildren) {
 		this.fhir = fhir;
 		this.children = children;
 		this.relationships = relationships;
+		this.namedChildren = namedChildren;
 	}
 
 	/** After the caller is known ({@code TokenCallers}) and the gate, before HAPI turns the parameters into a search. */
@@ -97,9 +101,26 @@ final class SearchNarrowing {
 				|| type.equals("AuditEvent")) {
 			return Optional.empty(); // AuditEvent: the audit trail answers its own searches, for the child's council only
 		}
-		return Optional.of(relationships.organisationId(caller)
-				.map(organisation -> new Narrowing(parameter(type), "Organization/" + organisation))
-				.orElse(new Narrowing("_id", NO_CHILD)));
+		Optional<String> organisation = relationships.organisationId(caller);
+		if (organisation.isEmpty()) {
+			return Optional.of(new Narrowing("_id", NO_CHILD));
+		}
+		String parameter = parameter(type);
+		if (!type.equals("Patient") && namesOnlyRelatedChildren(caller, type, parameter, request)) {
+			return Optional.empty();
+		}
+		return Optional.of(new Narrowing(parameter, "Organization/" + organisation.get()));
+	}
+
+	/**
+	 * Whether the search keeps to children it names, all of whom the caller is related to: then it reads nothing
+	 * else, and the grants need not be joined (on Patient the join costs little, and is kept).
+	 */
+	private boolean namesOnlyRelatedChildren(Caller caller, String type, String parameter, RequestDetails request) {
+		String patientParameter = parameter.substring(0, parameter.indexOf(':'));
+		return namedChildren.of(type, patientParameter, request.getParameters())
+				.map(named -> named.stream().allMatch(child -> relationships.between(caller, "Patient/" + child).isPresent()))
+				.orElse(false);
 	}
 
 	private static void add(Map<String, String[]> parameters, String name, String value) {

@@ -1,0 +1,133 @@
+package uk.childlink.access.authorisation;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.RuntimeSearchParam;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * The children a search of a child's records names outright, in the parameter that says whose records they are
+ * ({@code Observation?subject=Patient/123}, {@code Observation?subject:Patient.identifier=<system>|<NHS number>}):
+ * the search can only match their records. The narrowing ({@link SearchNarrowing}) checks those children's
+ * relationships before the search rather than joining the grants inside it, which triples the tables PostgreSQL
+ * plans the search over (planning a chained search of one child's term took 20 ms with the join, 4 ms without).
+ * Anything else (another parameter, a modifier, more than {@link #MOST} children) is not read as naming children.
+ */
+final class NamedChildren {
+
+	/** The most children a search may name and still be checked child by child. */
+	static final int MOST = 20;
+
+	private final FhirContext fhir;
+	private final DaoRegistry daos;
+
+	NamedChildren(FhirContext fhir, DaoRegistry daos) {
+		this.fhir = fhir;
+		this.daos = daos;
+	}
+
+	/**
+	 * The ids of the Patients a search of {@code type} is limited to by {@code parameters} (those of its parameter
+	 * {@code patientParameter}, or of a parameter that parameter refines), or empty when it is not limited to named
+	 * children. Each identifier named is looked up.
+	 */
+	Optional<Set<String>> of(String type, String patientParameter, Map<String, String[]> parameters) {
+		Set<String> ids = new LinkedHashSet<>();
+		List<String> identifiers = new ArrayList<>();
+		boolean named = false;
+		for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
+			Form form = form(type, patientParameter, parameter.getKey());
+			if (form == null) {
+				continue;
+			}
+			for (String value : parameter.getValue()) { // several values AND: each names children the search keeps to
+				if (value == null || value.isEmpty() || value.contains("\\")) {
+					return Optional.empty();
+				}
+				for (String one : value.split(",", -1)) {
+					if (form == Form.IDENTIFIER) {
+						if (one.isEmpty() || one.endsWith("|")) {
+							return Optional.empty(); // a whole system, or nothing: not a named child
+						}
+						identifiers.add(one);
+					} else if (one.startsWith("Patient/") && isId(one.substring("Patient/".length()))) {
+						ids.add(one.substring("Patient/".length()));
+					} else if (form == Form.BARE_ID && isId(one)) {
+						ids.add(one);
+					} else {
+						return Optional.empty();
+					}
+				}
+				named = true;
+			}
+		}
+		if (!named || ids.size() + identifiers.size() > MOST) {
+			return Optional.empty();
+		}
+		if (!identifiers.isEmpty()) {
+			TokenOrListParam any = new TokenOrListParam();
+			identifiers.forEach(token -> {
+				int bar = token.indexOf('|');
+				any.add(bar < 0 ? null : token.substring(0, bar), bar < 0 ? token : token.substring(bar + 1));
+			});
+			SearchParameterMap search = SearchParameterMap.newSynchronous().add("identifier", any);
+			search.setLoadSynchronousUpTo(MOST + 1);
+			List<IBaseResource> found = daos.getResourceDao("Patient").search(search, new SystemRequestDetails())
+					.getResources(0, MOST + 1);
+			found.forEach(patient -> ids.add(patient.getIdElement().getIdPart()));
+		}
+		return ids.isEmpty() || ids.size() > MOST ? Optional.empty() : Optional.of(ids);
+	}
+
+	private enum Form { ID, BARE_ID, IDENTIFIER }
+
+	/** How a parameter of the search names children, or null when it does not. */
+	private Form form(String type, String patientParameter, String key) {
+		String name = key;
+		boolean typed = false;
+		boolean identifier = false;
+		if (name.endsWith(".identifier")) {
+			identifier = true;
+			name = name.substring(0, name.length() - ".identifier".length());
+		}
+		if (name.endsWith(":Patient")) {
+			typed = true;
+			name = name.substring(0, name.length() - ":Patient".length());
+		}
+		if (name.contains(":") || name.contains(".")) {
+			return null;
+		}
+		RuntimeSearchParam param = fhir.getResourceDefinition(type).getSearchParam(name);
+		RuntimeSearchParam patient = fhir.getResourceDefinition(type).getSearchParam(patientParameter);
+		if (param == null || patient == null || param.getParamType() != RestSearchParameterTypeEnum.REFERENCE
+				|| !(name.equals(patientParameter) || refines(patient, param))) {
+			return null;
+		}
+		boolean onlyPatients = typed || param.getTargets().equals(Set.of("Patient"));
+		if (identifier) {
+			return onlyPatients ? Form.IDENTIFIER : null;
+		}
+		return onlyPatients ? Form.BARE_ID : Form.ID;
+	}
+
+	/** Whether {@code narrower}'s path is {@code wider}'s, narrowed ({@code Observation.subject.where(...)}). */
+	private static boolean refines(RuntimeSearchParam narrower, RuntimeSearchParam wider) {
+		String path = narrower.getPath();
+		String of = wider.getPath();
+		return path != null && of != null && !of.contains("|") && (path.equals(of) || path.startsWith(of + "."));
+	}
+
+	private static boolean isId(String id) {
+		return id.matches("[A-Za-z0-9\\-.]{1,64}");
+	}
+}
