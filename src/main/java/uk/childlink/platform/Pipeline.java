@@ -44,6 +44,7 @@ public final class Pipeline {
 		public static final int REQUEST_CHECKS = 20;
 		public static final int GATE = 30;
 		public static final int NARROWING = 40;
+		public static final int RELATED_CHILDREN = 90;
 		/** HAPI's ConsentInterceptor's own (AuthorizationConstants.ORDER_CONSENT_INTERCEPTOR). */
 		public static final int CONSENT = 100;
 		public static final int SEARCH_IDENTIFIERS = 110;
@@ -82,6 +83,8 @@ public final class Pipeline {
 						+ "a batch's reads, each as if sent alone: 403"),
 		NARROWING(Order.NARROWING, Broadcaster.REQUESTS, false,
 				"a search of children's records (alone or in a batch) narrowed, in its SQL, to the children the caller is related to"),
+		RELATED_CHILDREN(Order.RELATED_CHILDREN, Broadcaster.REQUESTS, false,
+				"the caller's relationships with the children of a page of resources, looked up in one query for the consent check"),
 		CONSENT(Order.CONSENT, Broadcaster.REQUESTS, true,
 				"each resource read is one the caller may see (`ReadRules`): the second line behind the narrowing"),
 		SEARCH_IDENTIFIERS(Order.SEARCH_IDENTIFIERS, Broadcaster.STORAGE, false,

@@ -58,11 +58,13 @@ class AuthorisationConfig implements DisposableBean, Pipeline.Contributor {
 		reconciliation = new RelationshipReconciliation(store, maintenance, grants, transactions, dataSource);
 		Authorship authorship = new Authorship(policy, fhir);
 		authorship.check();
-		reads = new ReadRules(fhir, children, relationships, authorship, policy.auditReaders().relationships());
+		RelatedChildren related = new RelatedChildren(children, relationships);
+		reads = new ReadRules(fhir, children, relationships, authorship, policy.auditReaders().relationships(), related);
 		steps = List.of(
 				new Pipeline.Step(Place.NARROWING, new SearchNarrowing(fhir, children, relationships,
 						new NamedChildren(fhir, daos))),
 				new Pipeline.Step(Place.GATE, new RequestGate(reads, fhir, daos, matchUrls)),
+				new Pipeline.Step(Place.RELATED_CHILDREN, related),
 				new Pipeline.Step(Place.CONSENT, new ConsentInterceptor(reads)),
 				new Pipeline.Step(Place.WRITE_RULES, new WriteRules(fhir, children, relationships, authorship, reads)),
 				new Pipeline.Step(Place.RELATIONSHIPS, maintenance),

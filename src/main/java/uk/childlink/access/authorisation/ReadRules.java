@@ -7,9 +7,7 @@ import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import uk.childlink.access.Caller;
@@ -24,16 +22,16 @@ import uk.childlink.access.Caller;
  */
 final class ReadRules implements IConsentService {
 
-	private static final String RELATED = ReadRules.class.getName() + ".related";
-
 	private final FhirContext fhir;
 	private final Children children;
 	private final Relationships relationships;
 	private final Authorship authorship;
 	private final List<String> auditReaders;
+	private final RelatedChildren related;
 
 	ReadRules(FhirContext fhir, Children children, Relationships relationships, Authorship authorship,
-			List<String> auditReaders) {
+			List<String> auditReaders, RelatedChildren related) {
+		this.related = related;
 		this.fhir = fhir;
 		this.children = children;
 		this.relationships = relationships;
@@ -71,15 +69,9 @@ final class ReadRules implements IConsentService {
 		return sees(caller, resource, relatedTo(request, caller)) ? ConsentOutcome.PROCEED : ConsentOutcome.REJECT;
 	}
 
-	/**
-	 * Whether the caller is related to a child, asked of the store once per child in a request: a search's page of
-	 * one child's records, each checked twice on its way out, costs one look-up, not two per record.
-	 */
+	/** Whether the caller is related to a child, looked up once in a request ({@link RelatedChildren}). */
 	private Predicate<String> relatedTo(RequestDetails request, Caller caller) {
-		@SuppressWarnings("unchecked")
-		Map<String, Boolean> known = (Map<String, Boolean>) request.getUserData()
-				.computeIfAbsent(RELATED, k -> new ConcurrentHashMap<String, Boolean>());
-		return child -> known.computeIfAbsent(child, c -> relationships.between(caller, c).isPresent());
+		return related.of(request, caller);
 	}
 
 	private static boolean isWrite(RestOperationTypeEnum op) {

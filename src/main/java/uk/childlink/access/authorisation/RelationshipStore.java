@@ -62,6 +62,13 @@ final class RelationshipStore {
 		return found.stream().filter(rule -> rules == null || rules.contains(rule)).findFirst();
 	}
 
+	/** Those of the children with whom the organisation has a relationship that holds today. */
+	List<String> relatedAmong(String organisation, List<String> children) {
+		return sql.queryForList("SELECT DISTINCT child_id FROM cl_relationship WHERE org_id = ? AND child_id = ANY (?) "
+				+ "AND (valid_until IS NULL OR valid_until >= current_date)", String.class, organisation,
+				children.toArray(String[]::new));
+	}
+
 	/** The organisations with a relationship that holds today with the child. */
 	Set<String> organisationsOf(String child) {
 		return new LinkedHashSet<>(sql.queryForList("SELECT DISTINCT org_id FROM cl_relationship WHERE child_id = ? "

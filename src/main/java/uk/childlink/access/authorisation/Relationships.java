@@ -69,6 +69,19 @@ final class Relationships {
 		return store.holds(child.substring("Patient/".length()), orgId.get(), names);
 	}
 
+	/** Which of the children ({@code Patient/id}) the caller's organisation has a relationship with today. */
+	java.util.Set<String> relatedAmong(Caller caller, List<String> children) {
+		Optional<String> orgId = organisationId(caller);
+		List<String> ids = children.stream().filter(c -> c.startsWith("Patient/"))
+				.map(c -> c.substring("Patient/".length())).toList();
+		if (orgId.isEmpty() || ids.isEmpty()) {
+			return java.util.Set.of();
+		}
+		java.util.Set<String> related = new java.util.HashSet<>();
+		store.relatedAmong(orgId.get(), ids).forEach(id -> related.add("Patient/" + id));
+		return related;
+	}
+
 	/** Forgets which Organization each caller's identifier names (an Organization was written). */
 	void forgetOrganisations() {
 		organisations.invalidateAll();
