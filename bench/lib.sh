@@ -2,12 +2,15 @@
 
 # The server jar: ${JAR}, else target/childlink.jar.
 
+# The JVM settings of the README's command (pom.xml, spring-boot-maven-plugin), for both servers; JAVA_OPTS come after.
+SERVER_JVM="-Xmx1g -XX:ReservedCodeCacheSize=128m"
+
 # start_server DATA_DIR LOG [extra server arguments...]: starts the server jar on $port with its data in DATA_DIR and
 # waits until it is ready; sets $pid. ${JAVA_OPTS} go to the JVM.
 start_server() {
   local data=$1 log=$2
   shift 2
-  java -XX:-OmitStackTraceInFastThrow ${JAVA_OPTS:-} -jar "${JAR:-target/childlink.jar}" --server.port="$port" --childlink.server.data-dir="$data" "$@" \
+  MALLOC_ARENA_MAX=2 java -XX:-OmitStackTraceInFastThrow ${SERVER_JVM} ${JAVA_OPTS:-} -jar "${JAR:-target/childlink.jar}" --server.port="$port" --childlink.server.data-dir="$data" "$@" \
     >"$log" 2>&1 &
   pid=$!
   until curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; do
