@@ -247,6 +247,29 @@ class RecordsIT extends IntegrationTest {
 				.returnBundle(Bundle.class).execute().getEntry()).isEmpty();
 	}
 
+	@Test
+	void aBrokenEntryAmongRecordsNoProfileAppliesToIsReportedAtItsOwnPlace() {
+		// the validator is given only the entries a profile applies to (and what they refer to): its positions are
+		// mapped back to the transaction's
+		IGenericClient client = client();
+		Reference school = ref(client.create().resource(Records.school(Records.nextUrn())).execute().getId());
+		Reference child = childRef(client, Fixtures.nextNhsNumber());
+		Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		tx.addEntry().setResource(Fixtures.weight(child, 21)).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+		tx.addEntry().setResource(Records.attendanceWeek(child, school, "2026-09-07", "2026-09-11", 10, 0, 0))
+				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+		tx.addEntry().setResource(Fixtures.weight(child, 22)).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+		Observation broken = Records.attendanceWeek(child, school, "2026-09-14", "2026-09-18", 10, 0, 0);
+		broken.getValueQuantity().setValue(70);
+		tx.addEntry().setResource(broken).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+
+		assertThatThrownBy(() -> client.transaction().withBundle(tx).execute())
+				.isInstanceOfSatisfying(UnprocessableEntityException.class, e -> assertThat(
+						((OperationOutcome) e.getOperationOutcome()).getIssue())
+						.extracting(i -> i.getLocation().get(0).getValue())
+						.containsExactly("Bundle.entry[3].resource"));
+	}
+
 	/** Validated as one bundle, a transaction's conditional references still mean what they mean to HAPI. */
 	@Test
 	void aTransactionMayReferToTheChildByNhsNumber() {
