@@ -47,7 +47,7 @@ final class ReadRules implements IConsentService {
 	@Override
 	public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
 		Caller caller = Caller.of(request).orElse(null);
-		return caller == null || sees(caller, resource, relatedTo(request, caller)) ? ConsentOutcome.PROCEED
+		return caller == null || sees(caller, resource, related.of(request, caller)) ? ConsentOutcome.PROCEED
 				: ConsentOutcome.REJECT;
 	}
 
@@ -66,12 +66,7 @@ final class ReadRules implements IConsentService {
 		if (!type.equals("AuditEvent") && !children.isChildType(type)) {
 			return ConsentOutcome.PROCEED;
 		}
-		return sees(caller, resource, relatedTo(request, caller)) ? ConsentOutcome.PROCEED : ConsentOutcome.REJECT;
-	}
-
-	/** Whether the caller is related to a child, looked up once in a request ({@link RelatedChildren}). */
-	private Predicate<String> relatedTo(RequestDetails request, Caller caller) {
-		return related.of(request, caller);
+		return sees(caller, resource, related.of(request, caller)) ? ConsentOutcome.PROCEED : ConsentOutcome.REJECT;
 	}
 
 	private static boolean isWrite(RestOperationTypeEnum op) {
@@ -80,7 +75,7 @@ final class ReadRules implements IConsentService {
 	}
 
 	boolean sees(Caller caller, IBaseResource resource) {
-		return sees(caller, resource, child -> relationships.between(caller, child).isPresent());
+		return sees(caller, resource, askingTheStore(caller));
 	}
 
 	private boolean sees(Caller caller, IBaseResource resource, Predicate<String> relatedTo) {
@@ -101,7 +96,12 @@ final class ReadRules implements IConsentService {
 
 	/** Whether the resource is one the caller may know exists, whatever their scopes (for a write's answer). */
 	boolean mayKnow(Caller caller, IBaseResource resource) {
-		return mayKnow(caller, resource, child -> relationships.between(caller, child).isPresent());
+		return mayKnow(caller, resource, askingTheStore(caller));
+	}
+
+	/** Whether the caller is related to a child, asked of the store each time (outside a request's consent check). */
+	private Predicate<String> askingTheStore(Caller caller) {
+		return child -> relationships.between(caller, child).isPresent();
 	}
 
 	private boolean mayKnow(Caller caller, IBaseResource resource, Predicate<String> relatedTo) {

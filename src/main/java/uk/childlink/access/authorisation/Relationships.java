@@ -8,8 +8,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Identifier;
 import uk.childlink.access.Caller;
@@ -70,14 +72,14 @@ final class Relationships {
 	}
 
 	/** Which of the children ({@code Patient/id}) the caller's organisation has a relationship with today. */
-	java.util.Set<String> relatedAmong(Caller caller, List<String> children) {
+	Set<String> relatedAmong(Caller caller, List<String> children) {
 		Optional<String> orgId = organisationId(caller);
 		List<String> ids = children.stream().filter(c -> c.startsWith("Patient/"))
 				.map(c -> c.substring("Patient/".length())).toList();
 		if (orgId.isEmpty() || ids.isEmpty()) {
-			return java.util.Set.of();
+			return Set.of();
 		}
-		java.util.Set<String> related = new java.util.HashSet<>();
+		Set<String> related = new HashSet<>();
 		store.relatedAmong(orgId.get(), ids).forEach(id -> related.add("Patient/" + id));
 		return related;
 	}

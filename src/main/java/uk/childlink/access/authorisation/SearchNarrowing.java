@@ -119,7 +119,8 @@ final class SearchNarrowing {
 	private boolean namesOnlyRelatedChildren(Caller caller, String type, String parameter, RequestDetails request) {
 		String patientParameter = parameter.substring(0, parameter.indexOf(':'));
 		return namedChildren.of(type, patientParameter, request.getParameters())
-				.map(named -> named.stream().allMatch(child -> relationships.between(caller, "Patient/" + child).isPresent()))
+				.map(named -> named.stream().map(child -> "Patient/" + child).toList())
+				.map(named -> relationships.relatedAmong(caller, named).containsAll(named))
 				.orElse(false);
 	}
 
