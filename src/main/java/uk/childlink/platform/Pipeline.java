@@ -104,7 +104,7 @@ public final class Pipeline {
 		RELATIONSHIPS(Order.RELATIONSHIPS, Broadcaster.STORAGE, false,
 				"the relationships a write makes or ends, and their grants, in the write's transaction"),
 		DERIVED(Order.DERIVED, Broadcaster.STORAGE, false,
-				"a child's absence flag brought up to date once an attendance record commits"),
+				"a child's absence flag owed, in the transaction that writes an attendance record; worked once it commits"),
 		WRITE_AUDIT(Order.WRITE_AUDIT, Broadcaster.STORAGE, false,
 				"each write's audit record, in the write's transaction"),
 		WRITE_RETRY(Order.WRITE_RETRY, Broadcaster.REQUESTS, false,

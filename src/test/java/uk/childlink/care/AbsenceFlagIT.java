@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.LocalDate;
-import java.time.Month;
-import java.time.ZoneId;
-import java.time.temporal.TemporalAdjusters;
 import java.util.List;
 import java.util.function.Predicate;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -18,6 +15,7 @@ import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
+import uk.childlink.support.AbsenceFlags;
 import uk.childlink.support.Fixtures;
 import uk.childlink.support.IntegrationTest;
 import uk.childlink.support.Records;
@@ -28,7 +26,7 @@ import uk.childlink.support.Records;
  */
 class AbsenceFlagIT extends IntegrationTest {
 
-	private static final String FLAG = "https://fhir.childlink.uk/Id/absence-flag";
+	private static final String FLAG = AbsenceFlags.IDENTIFIER;
 
 	@Test
 	void theFlagIsRaisedChangedAndClosedAsTheAttendanceRecordsChange() {
@@ -38,10 +36,10 @@ class AbsenceFlagIT extends IntegrationTest {
 		IIdType childId = client.create().resource(Fixtures.child(Fixtures.nextNhsNumber(), "Flag", "Fen", "2015-07-07"))
 				.execute().getId().toUnqualifiedVersionless();
 		Reference child = new Reference(childId.getValue());
-		LocalDate monday = firstMondayOfThisSchoolYear();
+		LocalDate monday = AbsenceFlags.firstMondayOfThisSchoolYear();
 
-		client.create().resource(week(child, school, monday, 10, 0)).execute();
-		IIdType second = client.create().resource(week(child, school, monday.plusWeeks(1), 8, 2)).execute().getId();
+		client.create().resource(AbsenceFlags.week(child, school, monday, 10, 0)).execute();
+		IIdType second = client.create().resource(AbsenceFlags.week(child, school, monday.plusWeeks(1), 8, 2)).execute().getId();
 		Flag persistent = awaitFlag(childId, f -> f.getStatus() == Flag.FlagStatus.ACTIVE
 				&& "persistent-absence".equals(f.getCode().getCodingFirstRep().getCode()));
 		assertThat(persistent.getText().getDivAsString()).contains("10.0% of 20 possible sessions missed");
@@ -57,8 +55,8 @@ class AbsenceFlagIT extends IntegrationTest {
 				+ "https://fhir.childlink.uk/CodeSystem/flag-code|severe-absence&_has:Flag:subject:status=active")
 				.returnBundle(Bundle.class).execute())).containsExactly(childId.getValue());
 
-		IIdType third = client.create().resource(week(child, school, monday.plusWeeks(2), 0, 10)).execute().getId();
-		IIdType fourth = client.create().resource(week(child, school, monday.plusWeeks(3), 0, 10)).execute().getId();
+		IIdType third = client.create().resource(AbsenceFlags.week(child, school, monday.plusWeeks(2), 0, 10)).execute().getId();
+		IIdType fourth = client.create().resource(AbsenceFlags.week(child, school, monday.plusWeeks(3), 0, 10)).execute().getId();
 		awaitFlag(childId, f -> "severe-absence".equals(f.getCode().getCodingFirstRep().getCode()));
 
 		client.delete().resourceById(third.toUnqualifiedVersionless()).execute();
@@ -69,7 +67,7 @@ class AbsenceFlagIT extends IntegrationTest {
 		assertThat(back.getText().getDivAsString()).contains("10.0% of 20 possible sessions missed");
 
 		Observation corrected = client.read().resource(Observation.class).withId(second.toUnqualifiedVersionless()).execute();
-		client.update().resource(week(child, school, monday.plusWeeks(1), 10, 0).setId(corrected.getIdElement()
+		client.update().resource(AbsenceFlags.week(child, school, monday.plusWeeks(1), 10, 0).setId(corrected.getIdElement()
 				.toUnqualifiedVersionless())).execute();
 		Flag closed = awaitFlag(childId, f -> f.getStatus() == Flag.FlagStatus.INACTIVE);
 		assertThat(closed.getPeriod().hasStart()).isTrue();
@@ -91,44 +89,16 @@ class AbsenceFlagIT extends IntegrationTest {
 		assertThat(flags(childId)).isEmpty();
 	}
 
-	private static Observation week(Reference child, Reference school, LocalDate monday, int present, int unauthorised) {
-		return Records.attendanceWeek(child, school, monday.toString(), monday.plusDays(4).toString(), present, 0,
-				unauthorised);
-	}
-
-	private static LocalDate firstMondayOfThisSchoolYear() {
-		LocalDate today = LocalDate.now(ZoneId.of("Europe/London"));
-		int year = today.getMonth().compareTo(Month.SEPTEMBER) >= 0 ? today.getYear() : today.getYear() - 1;
-		return LocalDate.of(year, 9, 1).with(TemporalAdjusters.nextOrSame(DayOfWeek.MONDAY));
-	}
-
 	private static List<String> ids(Bundle bundle) {
 		return bundle.getEntry().stream()
 				.map(e -> e.getResource().getIdElement().toUnqualifiedVersionless().getValue()).toList();
 	}
 
 	private List<Flag> flags(IIdType child) {
-		return client().search().byUrl("Flag?identifier=" + FLAG + "|" + child.getIdPart())
-				.returnBundle(Bundle.class).execute().getEntry().stream().map(e -> (Flag) e.getResource()).toList();
+		return AbsenceFlags.of(client(), child);
 	}
 
-	/** The flag is kept in step after each write commits, in the background: wait (up to 30 s) for it to agree. */
 	private Flag awaitFlag(IIdType child, Predicate<Flag> expected) {
-		long deadline = System.nanoTime() + 30_000_000_000L;
-		List<Flag> last = List.of();
-		while (System.nanoTime() < deadline) {
-			last = flags(child);
-			if (last.size() == 1 && expected.test(last.get(0))) {
-				return last.get(0);
-			}
-			try {
-				Thread.sleep(200);
-			} catch (InterruptedException e) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(e);
-			}
-		}
-		throw new AssertionError("the absence flag did not reach the expected state; last seen: "
-				+ last.stream().map(f -> f.getStatus() + " " + f.getCode().getCodingFirstRep().getCode()).toList());
+		return AbsenceFlags.await(client(), child, expected, Duration.ofSeconds(30));
 	}
 }

@@ -23,7 +23,9 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.instance.model.api.IIdType;
 import uk.childlink.schools.Pupils;
+import uk.childlink.support.AbsenceFlags;
 import uk.childlink.support.Fixtures;
 import uk.childlink.support.RawHttp;
 import uk.childlink.support.Records;
@@ -54,7 +56,8 @@ class TwoServersOneDatabaseIT extends IntegrationTest {
 		second = ServerProcess.start(secondServerDataDir, Map.of(
 				"SPRING_DATASOURCE_URL", database.getJdbcUrl("postgres", "postgres"),
 				"SPRING_DATASOURCE_USERNAME", "postgres",
-				"CHILDLINK_ACCESS_DEVISSUER", "true")); // a test bench on a shared database: the tests' key
+				"CHILDLINK_ACCESS_DEVISSUER", "true", // a test bench on a shared database: the tests' key
+				"CHILDLINK_CARE_FLAGWORKER", "false")); // this JVM's server works the flags owed through either
 	}
 
 	@AfterAll
@@ -118,6 +121,20 @@ class TwoServersOneDatabaseIT extends IntegrationTest {
 		// no cache to wait out: the other process reads the relationship the write committed
 		assertThat(toOnSecond.get("/fhir/" + id).status()).isEqualTo(200);
 		assertThat(fromOnSecond.get("/fhir/" + id).status()).isEqualTo(404);
+	}
+
+	@Test
+	void anAbsenceFlagOwedThroughOneServerIsBroughtUpToDateByTheOther() {
+		IGenericClient viaSecond = second.client(FHIR);
+		Reference school = new Reference(viaSecond.create().resource(Records.school(Records.nextUrn())).execute()
+				.getId().toUnqualifiedVersionless().getValue());
+		IIdType child = viaSecond.create().resource(Fixtures.child(Fixtures.nextNhsNumber(), "Owed", "Avocet",
+				"2015-05-05")).execute().getId().toUnqualifiedVersionless();
+		viaSecond.create().resource(AbsenceFlags.week(new Reference(child.getValue()), school,
+				AbsenceFlags.firstMondayOfThisSchoolYear(), 8, 2)).execute();
+
+		// the second process does not work flags, and this one never saw the write: it found the work in the database
+		AbsenceFlags.awaitPersistent(client(), child, java.time.Duration.ofSeconds(30));
 	}
 
 	@Test

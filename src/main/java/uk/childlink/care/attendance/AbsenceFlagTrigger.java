@@ -4,40 +4,29 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.TreeSet;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Observation;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import uk.childlink.platform.BeforeCommit;
 import uk.childlink.platform.Pipeline;
 
 /**
- * After a transaction that created, changed or deleted a child's attendance record commits, brings the child's
- * absence flag up to date ({@link AbsenceFlags}), on one background thread: the write does not wait for it, refreshes
- * never race each other, and a child already waiting for a refresh is not queued twice (a bulk import of a year of
- * weeks costs one refresh per child, not one per week).
+ * When a transaction creates, changes or deletes a child's attendance record, records in that same transaction that
+ * the child's absence flag is owed ({@link FlagWork}), and once it commits wakes this process's worker
+ * ({@link AbsenceFlagWorker}): the write does not wait for the flag, and a crash after the commit loses nothing. A
+ * child is owed once however many of its records the transaction writes (a year of weeks costs one refresh).
  */
 @Interceptor(order = Pipeline.Order.DERIVED)
-final class AbsenceFlagTrigger implements AutoCloseable {
+final class AbsenceFlagTrigger {
 
-	private static final Logger log = LoggerFactory.getLogger(AbsenceFlagTrigger.class);
+	private final FlagWork work;
+	private final Runnable wakeUpWorker;
 
-	private final AbsenceFlags flags;
-	private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
-		Thread thread = new Thread(runnable, "childlink-absence-flags");
-		thread.setDaemon(true);
-		return thread;
-	});
-	private final Set<String> waiting = ConcurrentHashMap.newKeySet();
-
-	AbsenceFlagTrigger(AbsenceFlags flags) {
-		this.flags = flags;
+	AbsenceFlagTrigger(FlagWork work, Runnable wakeUpWorker) {
+		this.work = work;
+		this.wakeUpWorker = wakeUpWorker;
 	}
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
@@ -61,38 +50,8 @@ final class AbsenceFlagTrigger implements AutoCloseable {
 				|| !"Patient".equals(obs.getSubject().getReferenceElement().getResourceType())) {
 			return;
 		}
-		IIdType child = obs.getSubject().getReferenceElement().toUnqualifiedVersionless();
-		if (TransactionSynchronizationManager.isSynchronizationActive()) {
-			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-				@Override
-				public void afterCommit() {
-					refreshLater(child);
-				}
-			});
-		} else {
-			refreshLater(child);
-		}
-	}
-
-	private void refreshLater(IIdType child) {
-		if (!waiting.add(child.getValue())) {
-			return;
-		}
-		try {
-			worker.execute(() -> {
-				waiting.remove(child.getValue()); // a change from now on queues another refresh
-				try {
-					flags.refresh(child);
-				} catch (RuntimeException e) {
-					log.warn("Could not refresh the absence flag of {}; the next change to its attendance will retry",
-							child.getValue(), e);
-				}
-			});
-		} catch (RejectedExecutionException shuttingDown) {
-			waiting.remove(child.getValue());
-			log.info("Server stopping: the absence flag of {} is refreshed at its next attendance change",
-					child.getValue());
-		}
+		BeforeCommit.of(this, Owed::new).children.add(
+				obs.getSubject().getReferenceElement().toUnqualifiedVersionless().getValue());
 	}
 
 	private static boolean isAttendance(Observation obs) {
@@ -100,8 +59,22 @@ final class AbsenceFlagTrigger implements AutoCloseable {
 				&& "attendance-summary".equals(c.getCode()));
 	}
 
-	@Override
-	public void close() {
-		worker.shutdownNow();
+	/** The children one transaction owes a flag. */
+	private final class Owed implements BeforeCommit.Work {
+		final Set<String> children = new TreeSet<>();
+
+		Owed() {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					wakeUpWorker.run();
+				}
+			});
+		}
+
+		@Override
+		public void beforeCommit() {
+			work.add(children);
+		}
 	}
 }

@@ -1,15 +1,21 @@
 package uk.childlink.care.attendance;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.List;
+import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.transaction.PlatformTransactionManager;
+import uk.childlink.care.CareProperties;
 import uk.childlink.platform.Pipeline;
 import uk.childlink.platform.Pipeline.Place;
 
@@ -18,13 +24,28 @@ import uk.childlink.platform.Pipeline.Place;
 class AttendanceConfig implements DisposableBean, Pipeline.Contributor {
 
 	private final AbsenceFlagTrigger flagTrigger;
+	private final AbsenceFlagWorker flagWorker;
 	private final ServerKeptFlags serverKept = new ServerKeptFlags();
+	private final CareProperties care;
 
-	AttendanceConfig(RestfulServer fhirServer, DaoRegistry daoRegistry) {
+	AttendanceConfig(RestfulServer fhirServer, DaoRegistry daoRegistry, DataSource dataSource,
+			PartitionSettings partitions, PlatformTransactionManager transactions, CareProperties care) {
+		this.care = care;
 		AttendanceRecords records = new AttendanceRecords(daoRegistry.getResourceDao(Observation.class));
 		fhirServer.registerProvider(new PatientAttendanceOperation(daoRegistry.getResourceDao(Patient.class), records));
-		flagTrigger = new AbsenceFlagTrigger(new AbsenceFlags(daoRegistry.getResourceDao(Flag.class),
-				daoRegistry.getResourceDao(Patient.class), records, Clock.system(ZoneId.of("Europe/London"))));
+		Clock uk = Clock.system(ZoneId.of("Europe/London"));
+		FlagWork work = new FlagWork(dataSource, partitions);
+		flagWorker = new AbsenceFlagWorker(work, new AbsenceFlags(daoRegistry.getResourceDao(Flag.class),
+				daoRegistry.getResourceDao(Patient.class), records, uk), transactions, uk, care.flagPoll());
+		flagTrigger = new AbsenceFlagTrigger(work, care.flagWorker() ? flagWorker::wakeUp : () -> {});
+	}
+
+	/** Once the search parameters are all loaded: the flags owed are worked through from now on. */
+	@EventListener(ContextRefreshedEvent.class)
+	public void startFlagWorker() {
+		if (care.flagWorker()) {
+			flagWorker.start();
+		}
 	}
 
 	@Override
@@ -34,7 +55,7 @@ class AttendanceConfig implements DisposableBean, Pipeline.Contributor {
 	}
 
 	@Override
-	public void destroy() {
-		flagTrigger.close();
+	public void destroy() throws InterruptedException {
+		flagWorker.close();
 	}
 }

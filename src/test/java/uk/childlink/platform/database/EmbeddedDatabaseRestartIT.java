@@ -7,22 +7,33 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import uk.childlink.support.AbsenceFlags;
 import uk.childlink.support.Fixtures;
 import uk.childlink.support.RawHttp;
+import uk.childlink.support.Records;
 import uk.childlink.support.ServerProcess;
 
 /**
  * The packaged jar, started three times on one data directory: what was written before a restart is there after it,
- * after a clean stop and after the server was killed outright (leaving its PostgreSQL running). Then the database
- * goes away underneath the server: readiness says so while liveness does not, and a FHIR request is answered 503 with
- * Retry-After.
+ * after a clean stop and after the server was killed outright (leaving its PostgreSQL running), and so is what the
+ * server owed on it (the absence flags of attendance written just before the kill, by a process that does not work
+ * them). Then the database goes away underneath the server: readiness says so while liveness does not, and a FHIR
+ * request is answered 503 with Retry-After.
  */
 class EmbeddedDatabaseRestartIT {
 
@@ -32,7 +43,7 @@ class EmbeddedDatabaseRestartIT {
 	Path dataDir;
 
 	@Test
-	void dataSurvivesRestartsAndReadinessFollowsTheDatabase() throws Exception {
+	void dataAndTheFlagsOwedSurviveRestartsAndReadinessFollowsTheDatabase() throws Exception {
 		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
 		String nhs = Fixtures.nextNhsNumber();
 		IdType id;
@@ -43,9 +54,26 @@ class EmbeddedDatabaseRestartIT {
 		Path pidFile = dataDir.resolve("postgres").resolve("postmaster.pid");
 		assertThat(pidFile).as("embedded PostgreSQL stopped cleanly with the server").doesNotExist();
 
-		try (ServerProcess server = ServerProcess.start(dataDir)) {
-			Patient read = client(server).read().resource(Patient.class).withId(id.getIdPart()).execute();
+		IIdType owed;
+		IIdType missed;
+		try (ServerProcess server = ServerProcess.start(dataDir, "--childlink.care.flag-worker=false")) {
+			IGenericClient client = client(server);
+			Patient read = client.read().resource(Patient.class).withId(id.getIdPart()).execute();
 			assertThat(read.getIdentifierFirstRep().getValue()).isEqualTo(nhs);
+
+			// two persistently absent children, whose flags this process owes but does not work
+			Reference school = new Reference(client.create().resource(Records.school(Records.nextUrn())).execute()
+					.getId().toUnqualifiedVersionless().getValue());
+			owed = absentChild(client, school, "Owed");
+			missed = absentChild(client, school, "Missed");
+			try (Connection db = database(pidFile); Statement sql = db.createStatement()) {
+				assertThat(owedFlags(sql)).as("owed with the write, in PostgreSQL").contains(
+						owed.getValue(), missed.getValue());
+				// as if an earlier release had lost this one: only the daily check (due again) can find it
+				sql.executeUpdate("DELETE FROM cl_flag_work WHERE subject = '" + missed.getValue() + "'");
+				sql.executeUpdate("DELETE FROM cl_flag_check");
+			}
+			assertThat(AbsenceFlags.of(client, owed)).as("no flag before the kill").isEmpty();
 			server.kill();
 		}
 		assertThat(pidFile).as("the killed server's PostgreSQL is left running").exists();
@@ -58,6 +86,11 @@ class EmbeddedDatabaseRestartIT {
 			Bundle found = client.search().byUrl("Patient?identifier=" + Fixtures.NHS_NUMBER_SYSTEM + "|" + nhs)
 					.returnBundle(Bundle.class).execute();
 			assertThat(found.getTotal()).isEqualTo(1);
+			AbsenceFlags.awaitPersistent(client, owed, Duration.ofSeconds(60)); // owed when the first process died
+			AbsenceFlags.awaitPersistent(client, missed, Duration.ofSeconds(60)); // found by the daily check
+			try (Connection db = database(pidFile); Statement sql = db.createStatement()) {
+				assertThat(owedFlags(sql)).as("nothing left owed").isEmpty();
+			}
 			// the conformance resources loaded at each start were unchanged, so no new versions were made
 			var sp = client.read().resource(org.hl7.fhir.r4.model.SearchParameter.class)
 					.withId("childlink-patient-nhs-number").execute();
@@ -86,5 +119,30 @@ class EmbeddedDatabaseRestartIT {
 
 	private static IGenericClient client(ServerProcess server) {
 		return server.client(FHIR);
+	}
+
+	/** A child with a week this school year at {@code school} with 2 of 10 sessions missed (20%: persistent). */
+	private static IIdType absentChild(IGenericClient client, Reference school, String family) {
+		IIdType child = client.create().resource(Fixtures.child(Fixtures.nextNhsNumber(), family, "Nell", "2015-08-08"))
+				.execute().getId().toUnqualifiedVersionless();
+		client.create().resource(AbsenceFlags.week(new Reference(child.getValue()), school,
+				AbsenceFlags.firstMondayOfThisSchoolYear(), 8, 2)).execute();
+		return child;
+	}
+
+	/** The embedded PostgreSQL the server left running, by the port in its pid file. */
+	private static Connection database(Path pidFile) throws Exception {
+		String port = Files.readAllLines(pidFile).get(3).trim();
+		return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "");
+	}
+
+	private static List<String> owedFlags(Statement sql) throws Exception {
+		List<String> subjects = new ArrayList<>();
+		try (ResultSet rows = sql.executeQuery("SELECT subject FROM cl_flag_work")) {
+			while (rows.next()) {
+				subjects.add(rows.getString(1));
+			}
+		}
+		return subjects;
 	}
 }
