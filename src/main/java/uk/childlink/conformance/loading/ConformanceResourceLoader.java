@@ -6,12 +6,15 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
 import ca.uhn.fhir.IHapiBootOrder;
+import ca.uhn.fhir.jpa.model.util.JpaConstants;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import java.util.Collections;
 import java.util.List;
+import javax.sql.DataSource;
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
 import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -21,6 +24,7 @@ import org.hl7.fhir.r4.model.StructureDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -41,10 +45,12 @@ class ConformanceResourceLoader {
 	private final ISearchParamRegistry searchParamRegistry;
 	private final IValidationSupport validationSupport;
 	private final ConformanceFiles files;
+	private final JdbcTemplate sql;
 
 	ConformanceResourceLoader(ConformanceFiles files, DaoRegistry daoRegistry, ISearchParamRegistry searchParamRegistry,
-			IValidationSupport validationSupport) {
+			IValidationSupport validationSupport, DataSource dataSource) {
 		this.files = files;
+		this.sql = new JdbcTemplate(dataSource);
 		this.daoRegistry = daoRegistry;
 		this.searchParamRegistry = searchParamRegistry;
 		this.validationSupport = validationSupport;
@@ -145,10 +151,26 @@ class ConformanceResourceLoader {
 		}
 		// on a copy: the shared one stays as read
 		resource = withSnapshot(((org.hl7.fhir.r4.model.Resource) resource).copy(), snapshots);
-		try {
-			return !((DaoMethodOutcome) dao.update(resource, new SystemRequestDetails())).isNop();
-		} catch (ResourceVersionConflictException raced) {
-			return !((DaoMethodOutcome) dao.update(resource, new SystemRequestDetails())).isNop();
+		SystemRequestDetails request = new SystemRequestDetails();
+		if (resource instanceof SearchParameter sp && nothingToReindex(sp)) {
+			// HAPI would start a reindex job and rebuild its registry for each one: on a first start that was half
+			// of the loading. The registry is refreshed once per load order instead (load)
+			request.getUserData().put(JpaConstants.SKIP_REINDEX_ON_UPDATE, true);
 		}
+		try {
+			return !((DaoMethodOutcome) dao.update(resource, request)).isNop();
+		} catch (ResourceVersionConflictException raced) {
+			return !((DaoMethodOutcome) dao.update(resource, request)).isNop();
+		}
+	}
+
+	/** No stored resource of a type the search parameter applies to: there is nothing to index again. */
+	private boolean nothingToReindex(SearchParameter sp) {
+		List<String> bases = sp.getBase().stream().map(base -> base.getCode()).toList();
+		if (bases.isEmpty() || bases.contains("Resource") || bases.contains("DomainResource")) {
+			return false;
+		}
+		return !sql.queryForObject("SELECT EXISTS (SELECT 1 FROM hfj_resource WHERE res_deleted_at IS NULL AND res_type IN ("
+				+ String.join(",", Collections.nCopies(bases.size(), "?")) + "))", Boolean.class, bases.toArray());
 	}
 }
