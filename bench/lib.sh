@@ -3,7 +3,7 @@
 # The server jar: ${JAR}, else target/childlink.jar.
 
 # The JVM settings of the README's command (pom.xml, spring-boot-maven-plugin), for both servers; JAVA_OPTS come after.
-SERVER_JVM="-Xmx1g -XX:ReservedCodeCacheSize=128m"
+SERVER_JVM="-Xmx1g -XX:ReservedCodeCacheSize=128m -XX:G1PeriodicGCInterval=15000 -XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10"
 
 # start_server DATA_DIR LOG [extra server arguments...]: starts the server jar on $port with its data in DATA_DIR and
 # waits until it is ready; sets $pid. ${JAVA_OPTS} go to the JVM.
