@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,13 +129,10 @@ class TwoServersOneDatabaseIT extends IntegrationTest {
 		IGenericClient viaSecond = second.client(FHIR);
 		Reference school = new Reference(viaSecond.create().resource(Records.school(Records.nextUrn())).execute()
 				.getId().toUnqualifiedVersionless().getValue());
-		IIdType child = viaSecond.create().resource(Fixtures.child(Fixtures.nextNhsNumber(), "Owed", "Avocet",
-				"2015-05-05")).execute().getId().toUnqualifiedVersionless();
-		viaSecond.create().resource(AbsenceFlags.week(new Reference(child.getValue()), school,
-				AbsenceFlags.firstMondayOfThisSchoolYear(), 8, 2)).execute();
+		IIdType child = AbsenceFlags.absentChild(viaSecond, school, "Owed");
 
 		// the second process does not work flags, and this one never saw the write: it found the work in the database
-		AbsenceFlags.awaitPersistent(client(), child, java.time.Duration.ofSeconds(30));
+		AbsenceFlags.awaitPersistent(client(), child, Duration.ofSeconds(30));
 	}
 
 	@Test

@@ -61,6 +61,18 @@ public final class AbsenceFlags {
 				unauthorised);
 	}
 
+	/**
+	 * A new child with one week this school year at {@code school}, 2 of 10 sessions missed (20%: persistently
+	 * absent), written through {@code client}.
+	 */
+	public static IIdType absentChild(IGenericClient client, Reference school, String family) {
+		IIdType child = client.create().resource(Fixtures.child(Fixtures.nextNhsNumber(), family, "Nell", "2015-08-08"))
+				.execute().getId().toUnqualifiedVersionless();
+		client.create().resource(week(new Reference(child.getValue()), school, firstMondayOfThisSchoolYear(), 8, 2))
+				.execute();
+		return child;
+	}
+
 	/** The first Monday of the current school year (from 1 September, UK time). */
 	public static LocalDate firstMondayOfThisSchoolYear() {
 		LocalDate today = LocalDate.now(ZoneId.of("Europe/London"));

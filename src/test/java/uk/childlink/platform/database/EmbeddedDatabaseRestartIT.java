@@ -64,8 +64,8 @@ class EmbeddedDatabaseRestartIT {
 			// two persistently absent children, whose flags this process owes but does not work
 			Reference school = new Reference(client.create().resource(Records.school(Records.nextUrn())).execute()
 					.getId().toUnqualifiedVersionless().getValue());
-			owed = absentChild(client, school, "Owed");
-			missed = absentChild(client, school, "Missed");
+			owed = AbsenceFlags.absentChild(client, school, "Owed");
+			missed = AbsenceFlags.absentChild(client, school, "Missed");
 			try (Connection db = database(pidFile); Statement sql = db.createStatement()) {
 				assertThat(owedFlags(sql)).as("owed with the write, in PostgreSQL").contains(
 						owed.getValue(), missed.getValue());
@@ -119,15 +119,6 @@ class EmbeddedDatabaseRestartIT {
 
 	private static IGenericClient client(ServerProcess server) {
 		return server.client(FHIR);
-	}
-
-	/** A child with a week this school year at {@code school} with 2 of 10 sessions missed (20%: persistent). */
-	private static IIdType absentChild(IGenericClient client, Reference school, String family) {
-		IIdType child = client.create().resource(Fixtures.child(Fixtures.nextNhsNumber(), family, "Nell", "2015-08-08"))
-				.execute().getId().toUnqualifiedVersionless();
-		client.create().resource(AbsenceFlags.week(new Reference(child.getValue()), school,
-				AbsenceFlags.firstMondayOfThisSchoolYear(), 8, 2)).execute();
-		return child;
 	}
 
 	/** The embedded PostgreSQL the server left running, by the port in its pid file. */
