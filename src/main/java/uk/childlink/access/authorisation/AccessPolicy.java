@@ -21,7 +21,8 @@ record AccessPolicy(
 		Period recentPeriod,
 		List<Relationship> relationships,
 		AuditReaders auditReaders,
-		Authorship authorship) {
+		Authorship authorship,
+		Worklists worklists) {
 
 	static final String LOCATION = "access/policy.json";
 
@@ -35,6 +36,14 @@ record AccessPolicy(
 	/** Where a kind of record names the organisation that recorded it, and its agency (terser paths). */
 	record Rule(String resourceType, String organisation, String agency) {}
 
+	record Worklists(String description, List<Worklist> types) {}
+
+	/**
+	 * A kind of record that is its owner's only: where it names the owner (terser path), and the search parameter
+	 * that finds an owner's.
+	 */
+	record Worklist(String resourceType, String owner, String ownerParameter) {}
+
 	AccessPolicy {
 		require(description, "description");
 		require(recentPeriod, "recentPeriod");
@@ -43,6 +52,8 @@ record AccessPolicy(
 		require(authorship, "authorship");
 		require(auditReaders.relationships(), "auditReaders.relationships");
 		require(authorship.rules(), "authorship.rules");
+		require(worklists, "worklists");
+		require(worklists.types(), "worklists.types");
 		Set<String> names = new HashSet<>();
 		for (Relationship r : relationships) {
 			require(r.name(), "relationships[].name");
@@ -68,6 +79,14 @@ record AccessPolicy(
 				throw new IllegalStateException(LOCATION + ": authorship of " + rule.resourceType() + " is defined twice");
 			}
 		}
+		for (Worklist worklist : worklists.types()) {
+			require(worklist.owner(), "worklists.types[" + worklist.resourceType() + "].owner");
+			require(worklist.ownerParameter(), "worklists.types[" + worklist.resourceType() + "].ownerParameter");
+			if (!types.contains(worklist.resourceType())) {
+				throw new IllegalStateException(LOCATION + ": worklist " + worklist.resourceType()
+						+ " needs an authorship rule naming its owner");
+			}
+		}
 	}
 
 	static AccessPolicy load() {
@@ -86,6 +105,10 @@ record AccessPolicy(
 
 	Optional<Rule> authorshipOf(String resourceType) {
 		return authorship.rules().stream().filter(r -> r.resourceType().equals(resourceType)).findFirst();
+	}
+
+	Optional<Worklist> worklistOf(String resourceType) {
+		return worklists.types().stream().filter(w -> w.resourceType().equals(resourceType)).findFirst();
 	}
 
 	private static void require(Object value, String name) {

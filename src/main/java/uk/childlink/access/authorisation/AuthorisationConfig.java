@@ -8,19 +8,22 @@ import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import jakarta.persistence.EntityManagerFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Basic;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.context.annotation.Bean;
 import uk.childlink.access.AccessProperties;
 import uk.childlink.access.AuditTrailReaders;
+import uk.childlink.access.RelatedOrganisations;
 import uk.childlink.platform.Pipeline;
 import uk.childlink.platform.Pipeline.Place;
-import java.util.List;
 
 /**
  * Puts the authorisation rules in the request pipeline (they apply to client requests; the server's own work is
@@ -34,6 +37,7 @@ class AuthorisationConfig implements DisposableBean, Pipeline.Contributor {
 	private final RelationshipRules rules;
 	private final RelationshipReconciliation reconciliation;
 	private final ReadRules reads;
+	private final RelationshipStore store;
 	private final AccessProperties access;
 
 	AuthorisationConfig(AccessProperties access,
@@ -45,12 +49,13 @@ class AuthorisationConfig implements DisposableBean, Pipeline.Contributor {
 			rules = null;
 			reconciliation = null;
 			reads = null;
+			store = null;
 			steps = List.of();
 			return;
 		}
 		AccessPolicy policy = AccessPolicy.load();
 		rules = new RelationshipRules(policy, fhir, searchParams, extractor, matcher, matchUrls);
-		RelationshipStore store = new RelationshipStore(dataSource);
+		store = new RelationshipStore(dataSource);
 		Relationships relationships = new Relationships(store, daos);
 		AccessGrants grants = new AccessGrants(store, daos.getResourceDao(Basic.class));
 		RelationshipMaintenance maintenance =
@@ -59,10 +64,13 @@ class AuthorisationConfig implements DisposableBean, Pipeline.Contributor {
 		Authorship authorship = new Authorship(policy, fhir);
 		authorship.check();
 		RelatedChildren related = new RelatedChildren(children, relationships);
-		reads = new ReadRules(fhir, children, relationships, authorship, policy.auditReaders().relationships(), related);
+		Map<String, String> worklists = policy.worklists().types().stream().collect(
+				Collectors.toMap(AccessPolicy.Worklist::resourceType, AccessPolicy.Worklist::ownerParameter));
+		reads = new ReadRules(fhir, children, relationships, authorship, policy.auditReaders().relationships(), related,
+				worklists.keySet());
 		steps = List.of(
 				new Pipeline.Step(Place.NARROWING, new SearchNarrowing(fhir, children, relationships,
-						new NamedChildren(fhir, daos))),
+						new NamedChildren(fhir, daos), worklists)),
 				new Pipeline.Step(Place.GATE, new RequestGate(reads, fhir, daos, matchUrls)),
 				new Pipeline.Step(Place.RELATED_CHILDREN, related),
 				new Pipeline.Step(Place.CONSENT, new ConsentInterceptor(reads)),
@@ -80,6 +88,13 @@ class AuthorisationConfig implements DisposableBean, Pipeline.Contributor {
 	@Bean
 	AuditTrailReaders auditTrailReaders() {
 		return (caller, child) -> reads != null && (caller.isAdmin() || reads.readsTrailOf(caller, child));
+	}
+
+	/** Which organisations may see a child: with access control off, any. */
+	@Bean
+	RelatedOrganisations relatedOrganisations() {
+		return (child, organisation) -> store == null
+				|| store.holds(child, organisation, null).isPresent();
 	}
 
 	/** Once the search parameters are all loaded: the policy's relationships must name ones the server has. */

@@ -8,12 +8,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Component;
 
 /**
  * Which children a resource is about: the Patient itself, or the owners of the Patient compartment it is in (an
  * Observation's subject, an Encounter's patient...), as the FHIR specification defines the compartment. An
- * AuditEvent is about the children it names as entities. (Used by the audit too.)
+ * AuditEvent is about the children it names as entities; a Task about the child it is for (R4 leaves Task out of the
+ * Patient compartment, but a Task for a child, such as a signal on a worklist, is that child's data). (Used by the
+ * audit too.)
  */
 @Component
 public final class Children {
@@ -25,9 +28,9 @@ public final class Children {
 		this.fhir = fhir;
 	}
 
-	/** Whether records of this type are child data: the Patient, or a type in the Patient compartment. */
+	/** Whether records of this type are child data: the Patient, a type in the Patient compartment, or Task. */
 	public boolean isChildType(String resourceType) {
-		return childTypes.computeIfAbsent(resourceType, type -> type.equals("Patient")
+		return childTypes.computeIfAbsent(resourceType, type -> type.equals("Patient") || type.equals("Task")
 				|| fhir.getResourceTypes().contains(type)
 						&& !fhir.getResourceDefinition(type).getSearchParamsForCompartmentName("Patient").isEmpty());
 	}
@@ -48,6 +51,11 @@ public final class Children {
 				}
 			}
 			return children;
+		}
+		if (resource instanceof Task task) {
+			IIdType child = task.getFor().getReferenceElement();
+			return "Patient".equals(child.getResourceType()) && child.hasIdPart() && !child.isAbsolute()
+					? List.of("Patient/" + child.getIdPart()) : List.of();
 		}
 		if (!isChildType(type)) {
 			return List.of();

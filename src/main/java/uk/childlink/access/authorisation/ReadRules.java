@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import uk.childlink.access.Caller;
@@ -16,7 +17,8 @@ import uk.childlink.access.Caller;
  * Which stored resources a caller sees, asked by HAPI's consent interceptor for every resource on its way out of
  * storage (a read, each search match, each {@code _include}/{@code _revinclude}, history entries, {@code $everything},
  * each page): a resource of a type their scopes grant, and, for a child's data, only while their organisation has a
- * relationship with the child (or they broke the glass). Whatever is refused is left out as if it did not exist: a
+ * relationship with the child (or they broke the glass); a worklist's record (a Task) only by the organisation that
+ * owns it. Whatever is refused is left out as if it did not exist: a
  * read answers 404, a search leaves it out, and HAPI drops {@code Bundle.total} and refuses {@code _summary=count}
  * and {@code _total=accurate}, which would count it.
  */
@@ -28,10 +30,12 @@ final class ReadRules implements IConsentService {
 	private final Authorship authorship;
 	private final List<String> auditReaders;
 	private final RelatedChildren related;
+	private final Set<String> worklists;
 
 	ReadRules(FhirContext fhir, Children children, Relationships relationships, Authorship authorship,
-			List<String> auditReaders, RelatedChildren related) {
+			List<String> auditReaders, RelatedChildren related, Set<String> worklists) {
 		this.related = related;
+		this.worklists = worklists;
 		this.fhir = fhir;
 		this.children = children;
 		this.relationships = relationships;
@@ -119,6 +123,9 @@ final class ReadRules implements IConsentService {
 		}
 		if (!children.isChildType(type)) {
 			return true; // organisations, terminology, profiles...
+		}
+		if (worklists.contains(type) && !ownRecord(caller, resource)) {
+			return false; // another organisation's work to do
 		}
 		List<String> about = children.of(resource);
 		if (caller.scopes().systemOnly() || about.isEmpty()) {

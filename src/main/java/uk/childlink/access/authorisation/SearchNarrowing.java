@@ -23,7 +23,7 @@ import uk.childlink.platform.Pipeline;
  * inside the SQL HAPI runs, before it runs: a parameter is added that joins the access grants
  * ({@link AccessGrants}), {@code _has:Basic:subject:author=Organization/<org>} on Patient and
  * {@code <patient parameter>:Patient._has:Basic:subject:author=Organization/<org>} on every other type of the Patient
- * compartment. So a search costs what the caller may see, not what the database holds: an organisation without
+ * compartment; a worklist's records (Tasks) to the caller's own: {@code owner=Organization/<org>}. So a search costs what the caller may see, not what the database holds: an organisation without
  * relationships searches nothing. A search that names the children whose records it wants ({@link NamedChildren}) is
  * checked against their relationships first instead, and runs unnarrowed only if the caller has one with each of
  * them. What cannot be narrowed so (a search or history across all types, a type's history,
@@ -41,8 +41,11 @@ final class SearchNarrowing {
 	private final Relationships relationships;
 	private final NamedChildren namedChildren;
 	private final Map<String, String> parameters = new ConcurrentHashMap<>();
+	private final Map<String, String> ownerParameters;
 
-	SearchNarrowing(FhirContext fhir, Children children, Relationships relationships, NamedChildren namedChildren) {
+	SearchNarrowing(FhirContext fhir, Children children, Relationships relationships, NamedChildren namedChildren,
+			Map<String, String> ownerParameters) {
+		this.ownerParameters = ownerParameters;
 		this.fhir = fhir;
 		this.children = children;
 		this.relationships = relationships;
@@ -104,6 +107,9 @@ final class SearchNarrowing {
 		Optional<String> organisation = relationships.organisationId(caller);
 		if (organisation.isEmpty()) {
 			return Optional.of(new Narrowing("_id", NO_CHILD));
+		}
+		if (ownerParameters.containsKey(type)) { // a worklist: the caller's own, whatever the children
+			return Optional.of(new Narrowing(ownerParameters.get(type), "Organization/" + organisation.get()));
 		}
 		String parameter = parameter(type);
 		if (!type.equals("Patient") && namesOnlyRelatedChildren(caller, type, parameter, request)) {

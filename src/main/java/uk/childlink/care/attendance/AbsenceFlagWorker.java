@@ -4,18 +4,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.IdType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import uk.childlink.platform.Worker;
 
 /**
- * Works through the absence flags owed ({@link FlagWork}) in this server process, one child per transaction: the
- * flag's new version and the removal of the work commit together. It looks when a write of this process commits and
- * every {@code poll} besides, for work written by other processes, left by a crash, or waiting after a failure. Once a
+ * Works through the absence flags owed ({@link FlagWork}) in this server process ({@link Worker}), one child per
+ * transaction: the flag's new version and the removal of the work commit together. Once a
  * day (its first look after midnight, UK time, in whichever process gets there first) it adds every child with
  * attendance records, so that each school year starts the flags afresh and anything ever missed is repaired.
  */
@@ -27,10 +25,7 @@ final class AbsenceFlagWorker implements AutoCloseable {
 	private final AbsenceFlags flags;
 	private final TransactionTemplate transactions;
 	private final Clock clock;
-	private final Duration poll;
-	private final Semaphore wakeUp = new Semaphore(0);
-	private final Thread thread = new Thread(this::run, "childlink-absence-flags");
-	private volatile boolean stopping;
+	private final Worker worker;
 	private LocalDate checked;
 
 	AbsenceFlagWorker(FlagWork work, AbsenceFlags flags, PlatformTransactionManager transactions, Clock clock,
@@ -39,38 +34,16 @@ final class AbsenceFlagWorker implements AutoCloseable {
 		this.flags = flags;
 		this.transactions = new TransactionTemplate(transactions);
 		this.clock = clock;
-		this.poll = poll;
-		thread.setDaemon(true);
+		this.worker = new Worker("absence flags owed", poll, this::checkDaily, this::workOne);
 	}
 
-	synchronized void start() {
-		if (thread.getState() == Thread.State.NEW) {
-			thread.start();
-		}
+	void start() {
+		worker.start();
 	}
 
 	/** A write of this process committed work: look now rather than at the next poll. */
 	void wakeUp() {
-		wakeUp.release();
-	}
-
-	private void run() {
-		while (!stopping) {
-			try {
-				checkDaily();
-				while (!stopping && workOne()) {
-					// until nothing is due
-				}
-			} catch (RuntimeException e) { // the database away, say: the work waits in it for the next look
-				log.warn("Could not work through the absence flags owed; trying again in {}", poll, e);
-			}
-			try {
-				wakeUp.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS);
-				wakeUp.drainPermits();
-			} catch (InterruptedException e) {
-				return;
-			}
-		}
+		worker.wakeUp();
 	}
 
 	/** Brings the next child due up to date; false when none is due. */
@@ -113,8 +86,6 @@ final class AbsenceFlagWorker implements AutoCloseable {
 
 	@Override
 	public void close() throws InterruptedException {
-		stopping = true;
-		thread.interrupt();
-		thread.join(10_000);
+		worker.close();
 	}
 }

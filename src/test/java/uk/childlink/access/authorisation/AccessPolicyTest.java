@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 class AccessPolicyTest {
 
 	private static final AccessPolicy.Authorship AUTHORSHIP = new AccessPolicy.Authorship("d",
-			List.of(new AccessPolicy.Rule("Observation", "Observation.performer", null)));
+			List.of(new AccessPolicy.Rule("Observation", "Observation.performer", null),
+					new AccessPolicy.Rule("Task", "Task.owner", null)));
+	private static final AccessPolicy.Worklists WORKLISTS = new AccessPolicy.Worklists("d",
+			List.of(new AccessPolicy.Worklist("Task", "Task.owner", "owner")));
 
 	@Test
 	void thePackagedPolicyLoadsWithItsRelationshipsAndRules() {
@@ -21,20 +24,26 @@ class AccessPolicyTest {
 		assertThat(policy.authorshipOf("Observation")).isPresent();
 		assertThat(policy.authorshipOf("Patient")).isEmpty();
 		assertThat(policy.recentPeriod()).isEqualTo(Period.ofYears(2));
+		assertThat(policy.worklistOf("Task")).map(AccessPolicy.Worklist::ownerParameter).contains("owner");
+		assertThat(policy.worklistOf("Observation")).isEmpty();
 	}
 
 	@Test
 	void aBrokenPolicyIsRefusedWithAMessageNamingTheProblem() {
 		AccessPolicy.Relationship gp = new AccessPolicy.Relationship("gp", "d", "Patient?_id={childId}&general-practitioner={organisation}");
 		assertThatThrownBy(() -> new AccessPolicy("d", Period.ofYears(1), List.of(gp, gp),
-				new AccessPolicy.AuditReaders("d", List.of("gp")), AUTHORSHIP)).hasMessageContaining("defined twice");
+				new AccessPolicy.AuditReaders("d", List.of("gp")), AUTHORSHIP, WORKLISTS)).hasMessageContaining("defined twice");
 		AccessPolicy.Relationship noChild = new AccessPolicy.Relationship("x", "d", "Patient?general-practitioner={organisation}");
 		assertThatThrownBy(() -> new AccessPolicy("d", Period.ofYears(1), List.of(noChild),
-				new AccessPolicy.AuditReaders("d", List.of("x")), AUTHORSHIP)).hasMessageContaining("{child}");
+				new AccessPolicy.AuditReaders("d", List.of("x")), AUTHORSHIP, WORKLISTS)).hasMessageContaining("{child}");
 		assertThatThrownBy(() -> new AccessPolicy("d", Period.ofYears(1), List.of(gp),
-				new AccessPolicy.AuditReaders("d", List.of("council")), AUTHORSHIP))
+				new AccessPolicy.AuditReaders("d", List.of("council")), AUTHORSHIP, WORKLISTS))
 				.hasMessageContaining("auditReaders names council");
 		assertThatThrownBy(() -> new AccessPolicy("d", null, List.of(gp),
-				new AccessPolicy.AuditReaders("d", List.of("gp")), AUTHORSHIP)).hasMessageContaining("recentPeriod");
+				new AccessPolicy.AuditReaders("d", List.of("gp")), AUTHORSHIP, WORKLISTS)).hasMessageContaining("recentPeriod");
+		assertThatThrownBy(() -> new AccessPolicy("d", Period.ofYears(1), List.of(gp),
+				new AccessPolicy.AuditReaders("d", List.of("gp")), AUTHORSHIP, new AccessPolicy.Worklists("d",
+						List.of(new AccessPolicy.Worklist("Communication", "Communication.recipient", "recipient")))))
+				.hasMessageContaining("worklist Communication needs an authorship rule");
 	}
 }
