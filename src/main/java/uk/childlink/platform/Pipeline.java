@@ -56,6 +56,7 @@ public final class Pipeline {
 		public static final int VALIDATION = 230;
 		public static final int RELATIONSHIPS = 300;
 		public static final int DERIVED = 310;
+		public static final int SIGNALS = 315;
 		public static final int WRITE_AUDIT = 320;
 		public static final int WRITE_RETRY = 400;
 		public static final int UNAVAILABLE = 500;
@@ -105,6 +106,8 @@ public final class Pipeline {
 				"the relationships a write makes or ends, and their grants, in the write's transaction"),
 		DERIVED(Order.DERIVED, Broadcaster.STORAGE, false,
 				"a child's absence flag owed, in the transaction that writes an attendance record; worked once it commits"),
+		SIGNALS(Order.SIGNALS, Broadcaster.STORAGE, false,
+				"the signals a write makes (a plan opened, a flag raised, a move...), in its transaction; sent once it commits"),
 		WRITE_AUDIT(Order.WRITE_AUDIT, Broadcaster.STORAGE, false,
 				"each write's audit record, in the write's transaction"),
 		WRITE_RETRY(Order.WRITE_RETRY, Broadcaster.REQUESTS, false,

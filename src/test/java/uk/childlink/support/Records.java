@@ -87,6 +87,13 @@ public final class Records {
 		return obs;
 	}
 
+	/** Looked-after status (full care order) recorded by the council. */
+	public static Observation lookedAfter(Reference child, Reference council, String start, String end) {
+		Observation obs = observation("lac-legal-status", "social-care", child, council, start, end);
+		obs.setValue(new CodeableConcept(new Coding(BASE + "/CodeSystem/lac-legal-status", "C2", null)));
+		return obs;
+	}
+
 	public static Observation fsm(Reference child, Reference school, String start) {
 		Observation obs = observation("fsm-eligibility", "education", child, school, start, null);
 		obs.setValue(new BooleanType(true));

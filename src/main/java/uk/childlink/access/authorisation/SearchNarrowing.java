@@ -75,6 +75,10 @@ final class SearchNarrowing {
 		}
 		for (BatchReads.Read read : BatchReads.unseen(bundle, request, "narrowing")) {
 			narrowing(caller, read.request()).ifPresent(narrowing -> {
+				String[] asked = read.request().getParameters().get(narrowing.name());
+				if (asked != null && Arrays.asList(asked).contains(narrowing.value())) {
+					return;
+				}
 				String url = read.entry().getRequest().getUrl();
 				read.entry().getRequest().setUrl(url + (url.contains("?") ? "&" : "?") + narrowing.name() + "="
 						+ UrlUtil.escapeUrlParam(narrowing.value()));
@@ -132,6 +136,9 @@ final class SearchNarrowing {
 
 	private static void add(Map<String, String[]> parameters, String name, String value) {
 		String[] values = parameters.get(name);
+		if (values != null && Arrays.asList(values).contains(value)) {
+			return; // the caller asked for it already (Task?owner=<its own>): twice would be a 500 in HAPI's paging
+		}
 		String[] more = values == null ? new String[1] : Arrays.copyOf(values, values.length + 1);
 		more[more.length - 1] = value;
 		parameters.put(name, more);

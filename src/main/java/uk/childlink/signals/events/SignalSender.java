@@ -1,0 +1,76 @@
+package uk.childlink.signals.events;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Sends the signals owed ({@link Outbox}), oldest first, one per transaction: who hears ({@link Recipients}), a Task
+ * on each one's worklist ({@link Worklist}), and the signal marked sent, all committed together. A failure leaves it owed, tried again later.
+ */
+final class SignalSender {
+
+	private static final Logger log = LoggerFactory.getLogger(SignalSender.class);
+
+	private final SignalPolicy policy;
+	private final Outbox outbox;
+	private final Recipients recipients;
+	private final Worklist worklist;
+	private final TransactionTemplate transactions;
+	private final Clock clock;
+
+	SignalSender(SignalPolicy policy, Outbox outbox, Recipients recipients, Worklist worklist,
+			PlatformTransactionManager transactions, Clock clock) {
+		this.policy = policy;
+		this.outbox = outbox;
+		this.recipients = recipients;
+		this.worklist = worklist;
+		this.transactions = new TransactionTemplate(transactions);
+		this.clock = clock;
+	}
+
+	/** Sends the next signal due; false when none is due. */
+	boolean sendOne() {
+		long[] id = {-1};
+		try {
+			return Boolean.TRUE.equals(transactions.execute(status -> {
+				Optional<Signal> next = outbox.next();
+				if (next.isEmpty()) {
+					return false;
+				}
+				Signal signal = next.get();
+				id[0] = signal.id();
+				outbox.sent(signal.id(), send(signal));
+				return true;
+			}));
+		} catch (RuntimeException e) {
+			if (id[0] < 0) {
+				throw e;
+			}
+			log.warn("Could not send signal {}; it is tried again later", id[0], e);
+			transactions.executeWithoutResult(status -> outbox.failed(id[0]));
+			return true;
+		}
+	}
+
+	/** How many organisations hear it. */
+	private int send(Signal signal) {
+		SignalPolicy.Topic topic = policy.topic(signal.topic()).orElse(null);
+		LocalDate today = LocalDate.now(clock);
+		if (topic == null || !topic.events().containsKey(signal.event())) {
+			log.warn("Signal {} is of {} {}, which signals/topics.json no longer has: not sent", signal.id(),
+					signal.topic(), signal.event());
+			return 0;
+		}
+		Set<String> organisations = recipients.of(topic, signal, today);
+		organisations.forEach(org -> worklist.add(topic, signal, org));
+		log.debug("Signal {} ({} {}) of {} sent to {}", signal.id(), signal.topic(), signal.event(), signal.child(),
+				organisations);
+		return organisations.size();
+	}
+}

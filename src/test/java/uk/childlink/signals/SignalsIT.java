@@ -1,0 +1,221 @@
+package uk.childlink.signals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.Test;
+import uk.childlink.support.AbsenceFlags;
+import uk.childlink.support.Fixtures;
+import uk.childlink.support.IntegrationTest;
+import uk.childlink.support.Records;
+import uk.childlink.support.Tokens;
+
+/**
+ * The signals (signals/topics.json) reach the worklists of the organisations that should act, over HTTP with their
+ * own tokens: each from the data that should make it and not from data that should not, once, only to organisations
+ * related to the child, as Tasks that carry ids and no content, that only their owner sees and closes.
+ */
+class SignalsIT extends IntegrationTest {
+
+	private static final String TOPIC = "https://fhir.childlink.uk/CodeSystem/signal-topic";
+	private static final LocalDate TODAY = LocalDate.now(ZoneId.of("Europe/London"));
+
+	/** An organisation, registered, with a user's token acting for it. */
+	private record Org(Reference ref, String token) {
+		String id() {
+			return ref.getReference();
+		}
+	}
+
+	@Test
+	void aChildProtectionPlanTellsTheGpSchoolAndHealthVisitorThatThereIsOneAndWhomToCall() {
+		Org council = council();
+		Org gp = health("gp");
+		Org school = school();
+		Org visitor = health("health-visitor");
+		Org stranger = school();
+		IIdType child = child(council, gp, "Plan");
+		Reference childRef = new Reference(child.getValue());
+		client().create().resource(AbsenceFlags.week(childRef, school.ref(), AbsenceFlags.firstMondayOfThisSchoolYear(),
+				10, 0)).execute();
+		client().create().resource(Records.contact(childRef, visitor.ref(), "health-visitor-contact", "health",
+				TODAY.minusDays(20).toString())).execute();
+
+		IIdType plan = client().create().resource(Records.cpPlan(childRef, council.ref(), TODAY.minusDays(1).toString(),
+				null, "NEG")).execute().getId().toUnqualifiedVersionless();
+
+		for (Org hears : List.of(gp, school, visitor)) {
+			Task task = awaitOne(hears, child, "child-protection-plan-1", "started");
+			assertThat(task.getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
+			assertThat(task.getFor().getReference()).isEqualTo(child.getValue());
+			assertThat(task.getFocus().getReference()).isEqualTo(plan.getValue());
+			assertThat(task.getRequester().getReference()).as("whom to call").isEqualTo(council.id());
+			assertThat(task.getOwner().getReference()).isEqualTo(hears.id());
+			// that there is a plan, never its content (the category of abuse)
+			assertThat(FHIR.newJsonParser().encodeResourceToString(task)).doesNotContain("NEG", "Neglect", "cp-category");
+		}
+		// the council that recorded the plan is not a recipient of this topic, nor is an unrelated school
+		assertThat(tasks(council, child)).isEmpty();
+		assertThat(tasks(stranger, null)).isEmpty();
+
+		// only the owner sees and closes its Task
+		Task gpsTask = awaitOne(gp, child, "child-protection-plan-1", "started");
+		IIdType gpsTaskId = gpsTask.getIdElement().toUnqualifiedVersionless();
+		assertThatThrownBy(() -> client(school.token()).read().resource(Task.class).withId(gpsTaskId).execute())
+				.isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode()).isEqualTo(404));
+		Task handedOver = gpsTask.copy().setOwner(school.ref());
+		assertThatThrownBy(() -> client(gp.token()).update().resource(handedOver).execute())
+				.isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode()).isEqualTo(403));
+		client(gp.token()).update().resource(gpsTask.setStatus(Task.TaskStatus.COMPLETED)).execute();
+		assertThat(client(gp.token()).search().byUrl("Task?owner=" + gp.id() + "&status=requested&subject=" + child.getValue())
+				.returnBundle(Bundle.class).execute().getEntry()).isEmpty();
+
+		// the plan ends: they hear that too, once each
+		Observation ended = client().read().resource(Observation.class).withId(plan).execute();
+		ended.getEffectivePeriod().setEndElement(new org.hl7.fhir.r4.model.DateTimeType(TODAY.minusDays(0).toString()));
+		client().update().resource(ended).execute();
+		awaitOne(gp, child, "child-protection-plan-1", "ended");
+		awaitOne(school, child, "child-protection-plan-1", "ended");
+		assertThat(tasks(gp, child)).hasSize(2);
+	}
+
+	@Test
+	void absenceAndExclusionOfALookedAfterChildTellTheCouncilAndTheGp() {
+		Org council = council();
+		Org gp = health("gp");
+		Org school = school();
+		IIdType child = child(council, gp, "Looked");
+		Reference childRef = new Reference(child.getValue());
+		client().create().resource(Records.lookedAfter(childRef, council.ref(), TODAY.minusDays(30).toString(), null))
+				.execute();
+		awaitOne(gp, child, "looked-after-child-1", "started");
+
+		client().create().resource(AbsenceFlags.week(childRef, school.ref(), AbsenceFlags.firstMondayOfThisSchoolYear(),
+				8, 2)).execute();
+		awaitOne(council, child, "absence-of-a-child-known-to-social-care-1", "persistent-absence");
+		Task gpHears = awaitOne(gp, child, "absence-of-a-child-known-to-social-care-1", "persistent-absence");
+		assertThat(gpHears.getDescription()).contains("persistently absent");
+
+		client().create().resource(Records.suspension(childRef, school.ref(), TODAY.minusDays(2).toString(),
+				TODAY.minusDays(1).toString(), "bullying")).execute();
+		Task virtualSchool = awaitOne(council, child, "looked-after-child-excluded-1", "suspension");
+		assertThat(virtualSchool.getRequester().getReference()).isEqualTo(school.id());
+		assertThat(tasks(gp, child)).extracting(SignalsIT::topic).doesNotContain("looked-after-child-excluded-1");
+	}
+
+	@Test
+	void aChildNotKnownToSocialCareMakesNoAbsenceOrMoveSignal() {
+		Org council = council();
+		Org otherCouncil = council();
+		Org gp = health("gp");
+		Org school = school();
+		IIdType child = child(council, gp, "Unknown");
+		AbsenceFlags.awaitPersistent(client(), childWithWeek(child, school), java.time.Duration.ofSeconds(30));
+		Patient moved = client().read().resource(Patient.class).withId(child).execute();
+		client().update().resource(moved.setManagingOrganization(otherCouncil.ref())).execute();
+
+		// the signals are sent oldest first: once a later one has arrived, the earlier ones were dealt with
+		client().create().resource(Records.cpPlan(new Reference(child.getValue()), otherCouncil.ref(),
+				TODAY.toString(), null, "EMO")).execute();
+		awaitOne(gp, child, "child-protection-plan-1", "started");
+		assertThat(tasks(gp, child)).extracting(SignalsIT::topic).containsExactly("child-protection-plan-1");
+		assertThat(tasks(council, child)).isEmpty();
+		assertThat(tasks(otherCouncil, child)).isEmpty();
+	}
+
+	@Test
+	void aLookedAfterChildWhoMovesCouncilIsSignalledToTheOldAndTheNewCouncil() {
+		Org council = council();
+		Org newCouncil = council();
+		Org gp = health("gp");
+		IIdType child = child(council, gp, "Mover");
+		client().create().resource(Records.lookedAfter(new Reference(child.getValue()), council.ref(),
+				TODAY.minusDays(60).toString(), null)).execute();
+		Patient moved = client().read().resource(Patient.class).withId(child).execute();
+		client().update().resource(moved.setManagingOrganization(newCouncil.ref())).execute();
+
+		Task previous = awaitOne(council, child, "child-moved-1", "new-council");
+		Task next = awaitOne(newCouncil, child, "child-moved-1", "new-council");
+		assertThat(previous.getFor().getReference()).isEqualTo(next.getFor().getReference()).isEqualTo(child.getValue());
+		assertThat(tasks(gp, child)).extracting(SignalsIT::topic).doesNotContain("child-moved-1");
+	}
+
+	private IIdType childWithWeek(IIdType child, Org school) {
+		client().create().resource(AbsenceFlags.week(new Reference(child.getValue()), school.ref(),
+				AbsenceFlags.firstMondayOfThisSchoolYear(), 8, 2)).execute();
+		return child;
+	}
+
+	private IIdType child(Org council, Org gp, String family) {
+		Patient patient = Fixtures.child(Fixtures.nextNhsNumber(), family, "Sig", "2016-03-03");
+		patient.setManagingOrganization(council.ref()).addGeneralPractitioner(gp.ref());
+		return client().create().resource(patient).execute().getId().toUnqualifiedVersionless();
+	}
+
+	private Org council() {
+		String la = Records.nextLaNumber();
+		return register(Records.localAuthority(la), Tokens.token().subject("social-worker")
+				.organisation(Tokens.LA, la).agency("social-care").scope("user/*.cruds").sign());
+	}
+
+	private Org school() {
+		String urn = Records.nextUrn();
+		return register(Records.school(urn), Tokens.token().subject("teacher")
+				.organisation(Tokens.SCHOOL, urn).agency("education").scope("user/*.cruds").sign());
+	}
+
+	private Org health(String subject) {
+		String ods = "S" + Records.nextUrn();
+		return register(Records.healthProvider(ods), Tokens.token().subject(subject)
+				.organisation(Tokens.ODS, ods).agency("health").scope("user/*.cruds").sign());
+	}
+
+	private Org register(org.hl7.fhir.r4.model.Organization org, String token) {
+		IIdType id = client().create().resource(org).execute().getId().toUnqualifiedVersionless();
+		return new Org(new Reference(id.getValue()), token);
+	}
+
+	/** The organisation's worklist (about the child, when given), as it searches it with its own token. */
+	private List<Task> tasks(Org org, IIdType child) {
+		String url = "Task?_count=100" + (child == null ? "" : "&patient=" + child.getValue());
+		return client(org.token()).search().byUrl(url).returnBundle(Bundle.class).execute().getEntry().stream()
+				.map(e -> (Task) e.getResource()).toList();
+	}
+
+	/** Waits for the one Task of the topic and event about the child on the organisation's worklist. */
+	private Task awaitOne(Org org, IIdType child, String topic, String event) {
+		long deadline = System.nanoTime() + 30_000_000_000L;
+		List<Task> found = List.of();
+		while (System.nanoTime() < deadline) {
+			found = tasks(org, child).stream().filter(t -> topic.equals(topic(t))
+					&& event.equals(t.getBusinessStatus().getCodingFirstRep().getCode())).toList();
+			if (!found.isEmpty()) {
+				assertThat(found).as("one Task per signal and organisation").hasSize(1);
+				return found.get(0);
+			}
+			try {
+				Thread.sleep(200);
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError(e);
+			}
+		}
+		throw new AssertionError(org.id() + " did not hear " + topic + " " + event + " about " + child.getValue());
+	}
+
+	private static String topic(Task task) {
+		return task.getCode().getCoding().stream().filter(c -> TOPIC.equals(c.getSystem())).map(c -> c.getCode())
+				.findFirst().orElse(null);
+	}
+}
