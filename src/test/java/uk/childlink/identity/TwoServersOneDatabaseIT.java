@@ -9,7 +9,11 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +28,7 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Task;
 import org.hl7.fhir.instance.model.api.IIdType;
 import uk.childlink.schools.Pupils;
 import uk.childlink.support.AbsenceFlags;
@@ -33,11 +38,13 @@ import uk.childlink.support.Records;
 import uk.childlink.support.Tokens;
 import uk.childlink.support.IntegrationTest;
 import uk.childlink.support.ServerProcess;
+import uk.childlink.support.Signals;
 
 /**
  * Two ChildLink processes on one PostgreSQL (the shared test server, and the packaged jar pointed at the shared
- * server's database): the one-record-per-child rule, the relationships and the locks of the attendance imports are
- * the database's, so they hold across processes.
+ * server's database): the one-record-per-child rule, the relationships, the locks of the attendance imports, the
+ * absence flags owed and the signals owed are the database's, so they hold across processes: a signal is sent once
+ * whichever process wrote it and whichever sends it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TwoServersOneDatabaseIT extends IntegrationTest {
@@ -133,6 +140,34 @@ class TwoServersOneDatabaseIT extends IntegrationTest {
 
 		// the second process does not work flags, and this one never saw the write: it found the work in the database
 		AbsenceFlags.awaitPersistent(client(), child, Duration.ofSeconds(30));
+	}
+
+	@Test
+	void signalsOfPlansWrittenThroughBothServersAreSentOnceEach() throws Exception {
+		IGenericClient viaSecond = second.client(FHIR);
+		Reference gp = Signals.register(client(), Records.healthProvider("T" + Records.nextUrn()));
+		Reference council = Signals.register(client(), Records.localAuthority(Records.nextLaNumber()));
+		// both processes send signals: they race for each one, and the database lets one of them have it
+		List<Callable<IIdType>> writes = new ArrayList<>();
+		for (int i = 0; i < 12; i++) {
+			IGenericClient through = i % 2 == 0 ? client() : viaSecond;
+			writes.add(() -> Signals.childWithNewPlan(through, gp, council, "Twice"));
+		}
+		ExecutorService pool = Executors.newFixedThreadPool(4);
+		try {
+			List<IIdType> children = new ArrayList<>();
+			for (Future<IIdType> child : pool.invokeAll(writes)) {
+				children.add(child.get());
+			}
+			children.forEach(child -> Signals.await(client(), child, 1, Duration.ofSeconds(60)));
+			// a signal's Tasks commit with its mark as sent: a second sending would have had to run beside the first
+			for (IIdType child : children) {
+				assertThat(Signals.of(client(), child)).as("one Task for the GP about " + child.getValue()).hasSize(1)
+						.allSatisfy(t -> assertThat(t.getOwner().getReference()).isEqualTo(gp.getReference()));
+			}
+		} finally {
+			pool.shutdownNow();
+		}
 	}
 
 	@Test

@@ -27,12 +27,13 @@ import uk.childlink.support.Fixtures;
 import uk.childlink.support.RawHttp;
 import uk.childlink.support.Records;
 import uk.childlink.support.ServerProcess;
+import uk.childlink.support.Signals;
 
 /**
  * The packaged jar, started three times on one data directory: what was written before a restart is there after it,
  * after a clean stop and after the server was killed outright (leaving its PostgreSQL running), and so is what the
- * server owed on it (the absence flags of attendance written just before the kill, by a process that does not work
- * them). Then the database goes away underneath the server: readiness says so while liveness does not, and a FHIR
+ * server owed on it (the absence flags of attendance, and the signal of a new child protection plan, written just
+ * before the kill by a process that neither works the flags nor sends signals: each done once after the restart). Then the database goes away underneath the server: readiness says so while liveness does not, and a FHIR
  * request is answered 503 with Retry-After.
  */
 class EmbeddedDatabaseRestartIT {
@@ -56,7 +57,9 @@ class EmbeddedDatabaseRestartIT {
 
 		IIdType owed;
 		IIdType missed;
-		try (ServerProcess server = ServerProcess.start(dataDir, "--childlink.care.flag-worker=false")) {
+		IIdType planned;
+		try (ServerProcess server = ServerProcess.start(dataDir, "--childlink.care.flag-worker=false",
+				"--childlink.signals.worker=false")) {
 			IGenericClient client = client(server);
 			Patient read = client.read().resource(Patient.class).withId(id.getIdPart()).execute();
 			assertThat(read.getIdentifierFirstRep().getValue()).isEqualTo(nhs);
@@ -74,6 +77,14 @@ class EmbeddedDatabaseRestartIT {
 				sql.executeUpdate("DELETE FROM cl_flag_check");
 			}
 			assertThat(AbsenceFlags.of(client, owed)).as("no flag before the kill").isEmpty();
+
+			// a child protection plan whose signal to the GP this process owes but does not send
+			planned = Signals.childWithNewPlan(client, Signals.register(client, Records.healthProvider("R" + Records.nextUrn())),
+					Signals.register(client, Records.localAuthority(Records.nextLaNumber())), "Signalled");
+			try (Connection db = database(pidFile); Statement sql = db.createStatement()) {
+				assertThat(owedSignals(sql)).as("owed with the write, in PostgreSQL").contains(planned.getValue());
+			}
+			assertThat(Signals.of(client, planned)).as("no Task before the kill").isEmpty();
 			server.kill();
 		}
 		assertThat(pidFile).as("the killed server's PostgreSQL is left running").exists();
@@ -88,8 +99,11 @@ class EmbeddedDatabaseRestartIT {
 			assertThat(found.getTotal()).isEqualTo(1);
 			AbsenceFlags.awaitPersistent(client, owed, Duration.ofSeconds(60)); // owed when the first process died
 			AbsenceFlags.awaitPersistent(client, missed, Duration.ofSeconds(60)); // found by the daily check
+			assertThat(Signals.await(client, planned, 1, Duration.ofSeconds(60))).as("sent once, after the restart")
+					.hasSize(1);
 			try (Connection db = database(pidFile); Statement sql = db.createStatement()) {
 				assertThat(owedFlags(sql)).as("nothing left owed").isEmpty();
+				assertThat(owedSignals(sql)).as("no signal left owed").isEmpty();
 			}
 			// the conformance resources loaded at each start were unchanged, so no new versions were made
 			var sp = client.read().resource(org.hl7.fhir.r4.model.SearchParameter.class)
@@ -125,6 +139,16 @@ class EmbeddedDatabaseRestartIT {
 	private static Connection database(Path pidFile) throws Exception {
 		String port = Files.readAllLines(pidFile).get(3).trim();
 		return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "");
+	}
+
+	private static List<String> owedSignals(Statement sql) throws Exception {
+		List<String> children = new ArrayList<>();
+		try (ResultSet rows = sql.executeQuery("SELECT child FROM cl_signal WHERE sent IS NULL")) {
+			while (rows.next()) {
+				children.add(rows.getString(1));
+			}
+		}
+		return children;
 	}
 
 	private static List<String> owedFlags(Statement sql) throws Exception {

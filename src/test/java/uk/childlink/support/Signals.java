@@ -1,0 +1,62 @@
+package uk.childlink.support;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Task;
+
+/** The signals' Tasks as a client sees them, and a child whose new plan makes one. */
+public final class Signals {
+
+	private Signals() {}
+
+	/** The Tasks about the child the client may see (an admin: every organisation's). */
+	public static List<Task> of(IGenericClient client, IIdType child) {
+		return client.search().byUrl("Task?patient=" + child.getValue() + "&_count=100").returnBundle(Bundle.class)
+				.execute().getEntry().stream().map(e -> (Task) e.getResource()).toList();
+	}
+
+	/** Signals are sent in the background: waits (up to {@code timeout}) for the child to have {@code count} Tasks. */
+	public static List<Task> await(IGenericClient client, IIdType child, int count, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		List<Task> last = List.of();
+		while (System.nanoTime() < deadline) {
+			last = of(client, child);
+			if (last.size() >= count) {
+				return last;
+			}
+			try {
+				Thread.sleep(200);
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError(e);
+			}
+		}
+		throw new AssertionError("the Tasks of " + child.getValue() + " did not reach " + count + "; last seen: "
+				+ last.size());
+	}
+
+	/**
+	 * A new child registered with {@code gp}, and a child protection plan started yesterday by {@code council}: the
+	 * GP is owed one Task (child-protection-plan-1, started). Written through {@code client}.
+	 */
+	public static IIdType childWithNewPlan(IGenericClient client, Reference gp, Reference council, String family) {
+		Patient patient = Fixtures.child(Fixtures.nextNhsNumber(), family, "Tess", "2016-04-04");
+		patient.setManagingOrganization(council).addGeneralPractitioner(gp);
+		IIdType child = client.create().resource(patient).execute().getId().toUnqualifiedVersionless();
+		String yesterday = LocalDate.now(ZoneId.of("Europe/London")).minusDays(1).toString();
+		client.create().resource(Records.cpPlan(new Reference(child.getValue()), council, yesterday, null, "NEG"))
+				.execute();
+		return child;
+	}
+
+	public static Reference register(IGenericClient client, org.hl7.fhir.r4.model.Organization org) {
+		return new Reference(client.create().resource(org).execute().getId().toUnqualifiedVersionless().getValue());
+	}
+}
