@@ -1,13 +1,19 @@
 package uk.childlink.access;
 
+import java.util.Optional;
+
 /**
- * Whether an organisation may see a child's record now: one of the access policy's relationships holds between them
- * today (any organisation, with access control off). For the server's own work that tells organisations about a
- * child (the signals), which must reach only those the access rules let see the child.
+ * The organisations of the access rules, for the server's own work that tells organisations about a child (the
+ * signals), which must reach only those the access rules let see the child.
  */
-@FunctionalInterface
 public interface RelatedOrganisations {
 
-	/** Whether the organisation ({@code Organization} id) has a relationship with the child ({@code Patient} id). */
+	/**
+	 * Whether the organisation ({@code Organization} id) may see the child's record now: one of the access policy's
+	 * relationships holds between them today (any organisation, with access control off).
+	 */
 	boolean holds(String childId, String organisationId);
+
+	/** The id of the Organization the caller acts for (found by the identifier in their token); empty if none. */
+	Optional<String> organisationOf(Caller caller);
 }

@@ -49,6 +49,7 @@ public final class Pipeline {
 		public static final int CONSENT = 100;
 		public static final int SEARCH_IDENTIFIERS = 110;
 		public static final int SEARCH_STRATEGY = 120;
+		public static final int SUBSCRIPTIONS = 190;
 		public static final int WRITE_RULES = 200;
 		public static final int SERVER_KEPT_FLAGS = 205;
 		public static final int OWN_DEFINITIONS = 210;
@@ -92,6 +93,8 @@ public final class Pipeline {
 				"an NHS number searched in a written form (`943 476 5919`) finds the child"),
 		SEARCH_STRATEGY(Order.SEARCH_STRATEGY, Broadcaster.STORAGE, false,
 				"a lookup by NHS number or UPN answered without storing the search (tuned storage only)"),
+		SUBSCRIPTIONS(Order.SUBSCRIPTIONS, Broadcaster.REQUESTS, false,
+				"a Subscription to a signal topic: made its organisation's; topic, agency (403), channel and endpoint (422)"),
 		WRITE_RULES(Order.WRITE_RULES, Broadcaster.REQUESTS, false,
 				"a client's write is in its own name, of a record it may see; the council hand-over rules: 403"),
 		SERVER_KEPT_FLAGS(Order.SERVER_KEPT_FLAGS, Broadcaster.STORAGE, false,

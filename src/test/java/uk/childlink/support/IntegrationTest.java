@@ -42,6 +42,11 @@ public abstract class IntegrationTest {
 		registry.add("childlink.server.data-dir", DATA_DIR::toString);
 		// short enough for DatabaseUnavailableIT to wait for, far above any statement the tests make
 		registry.add("childlink.server.statement-timeout", () -> "10s");
+		// the signals' test receiver listens on this machine, over plain HTTP; failures are retried at once
+		registry.add("childlink.signals.allow-http", () -> "true");
+		registry.add("childlink.signals.allowed-networks", () -> "127.0.0.1/32");
+		registry.add("childlink.signals.retry", () -> "200ms");
+		registry.add("childlink.signals.delivery-timeout", () -> "3s");
 	}
 
 	protected String baseUrl() {

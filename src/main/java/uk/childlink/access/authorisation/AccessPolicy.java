@@ -22,7 +22,7 @@ record AccessPolicy(
 		List<Relationship> relationships,
 		AuditReaders auditReaders,
 		Authorship authorship,
-		Worklists worklists) {
+		OwnedRecords ownedRecords) {
 
 	static final String LOCATION = "access/policy.json";
 
@@ -33,16 +33,16 @@ record AccessPolicy(
 
 	record Authorship(String description, List<Rule> rules) {}
 
-	/** Where a kind of record names the organisation that recorded it, and its agency (terser paths). */
+	/** Where a kind of record names the organisation that recorded it, and its agency (FHIRPath). */
 	record Rule(String resourceType, String organisation, String agency) {}
 
-	record Worklists(String description, List<Worklist> types) {}
+	record OwnedRecords(String description, List<Owned> types) {}
 
 	/**
-	 * A kind of record that is its owner's only: where it names the owner (terser path), and the search parameter
+	 * A kind of record that is its owner's only: where it names the owner (FHIRPath), and the search parameter
 	 * that finds an owner's.
 	 */
-	record Worklist(String resourceType, String owner, String ownerParameter) {}
+	record Owned(String resourceType, String owner, String ownerParameter) {}
 
 	AccessPolicy {
 		require(description, "description");
@@ -52,8 +52,8 @@ record AccessPolicy(
 		require(authorship, "authorship");
 		require(auditReaders.relationships(), "auditReaders.relationships");
 		require(authorship.rules(), "authorship.rules");
-		require(worklists, "worklists");
-		require(worklists.types(), "worklists.types");
+		require(ownedRecords, "ownedRecords");
+		require(ownedRecords.types(), "ownedRecords.types");
 		Set<String> names = new HashSet<>();
 		for (Relationship r : relationships) {
 			require(r.name(), "relationships[].name");
@@ -79,11 +79,11 @@ record AccessPolicy(
 				throw new IllegalStateException(LOCATION + ": authorship of " + rule.resourceType() + " is defined twice");
 			}
 		}
-		for (Worklist worklist : worklists.types()) {
-			require(worklist.owner(), "worklists.types[" + worklist.resourceType() + "].owner");
-			require(worklist.ownerParameter(), "worklists.types[" + worklist.resourceType() + "].ownerParameter");
-			if (!types.contains(worklist.resourceType())) {
-				throw new IllegalStateException(LOCATION + ": worklist " + worklist.resourceType()
+		for (Owned owned : ownedRecords.types()) {
+			require(owned.owner(), "ownedRecords.types[" + owned.resourceType() + "].owner");
+			require(owned.ownerParameter(), "ownedRecords.types[" + owned.resourceType() + "].ownerParameter");
+			if (!types.contains(owned.resourceType())) {
+				throw new IllegalStateException(LOCATION + ": owned record type " + owned.resourceType()
 						+ " needs an authorship rule naming its owner");
 			}
 		}
@@ -107,8 +107,8 @@ record AccessPolicy(
 		return authorship.rules().stream().filter(r -> r.resourceType().equals(resourceType)).findFirst();
 	}
 
-	Optional<Worklist> worklistOf(String resourceType) {
-		return worklists.types().stream().filter(w -> w.resourceType().equals(resourceType)).findFirst();
+	Optional<Owned> ownedOf(String resourceType) {
+		return ownedRecords.types().stream().filter(o -> o.resourceType().equals(resourceType)).findFirst();
 	}
 
 	private static void require(Object value, String name) {

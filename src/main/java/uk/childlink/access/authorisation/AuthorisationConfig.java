@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Basic;
@@ -21,6 +22,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.transaction.PlatformTransactionManager;
 import uk.childlink.access.AccessProperties;
 import uk.childlink.access.AuditTrailReaders;
+import uk.childlink.access.Caller;
 import uk.childlink.access.RelatedOrganisations;
 import uk.childlink.platform.Pipeline;
 import uk.childlink.platform.Pipeline.Place;
@@ -38,6 +40,7 @@ class AuthorisationConfig implements DisposableBean, Pipeline.Contributor {
 	private final RelationshipReconciliation reconciliation;
 	private final ReadRules reads;
 	private final RelationshipStore store;
+	private final Relationships relationships;
 	private final AccessProperties access;
 
 	AuthorisationConfig(AccessProperties access,
@@ -50,13 +53,14 @@ class AuthorisationConfig implements DisposableBean, Pipeline.Contributor {
 			reconciliation = null;
 			reads = null;
 			store = null;
+			relationships = null;
 			steps = List.of();
 			return;
 		}
 		AccessPolicy policy = AccessPolicy.load();
 		rules = new RelationshipRules(policy, fhir, searchParams, extractor, matcher, matchUrls);
 		store = new RelationshipStore(dataSource);
-		Relationships relationships = new Relationships(store, daos);
+		relationships = new Relationships(store, daos);
 		AccessGrants grants = new AccessGrants(store, daos.getResourceDao(Basic.class));
 		RelationshipMaintenance maintenance =
 				new RelationshipMaintenance(rules, store, grants, relationships, daos, entityManagers);
@@ -64,17 +68,17 @@ class AuthorisationConfig implements DisposableBean, Pipeline.Contributor {
 		Authorship authorship = new Authorship(policy, fhir);
 		authorship.check();
 		RelatedChildren related = new RelatedChildren(children, relationships);
-		Map<String, String> worklists = policy.worklists().types().stream().collect(
-				Collectors.toMap(AccessPolicy.Worklist::resourceType, AccessPolicy.Worklist::ownerParameter));
+		Map<String, String> owned = policy.ownedRecords().types().stream().collect(
+				Collectors.toMap(AccessPolicy.Owned::resourceType, AccessPolicy.Owned::ownerParameter));
 		reads = new ReadRules(fhir, children, relationships, authorship, policy.auditReaders().relationships(), related,
-				worklists.keySet());
+				owned.keySet());
 		steps = List.of(
 				new Pipeline.Step(Place.NARROWING, new SearchNarrowing(fhir, children, relationships,
-						new NamedChildren(fhir, daos), worklists)),
+						new NamedChildren(fhir, daos), owned)),
 				new Pipeline.Step(Place.GATE, new RequestGate(reads, fhir, daos, matchUrls)),
 				new Pipeline.Step(Place.RELATED_CHILDREN, related),
 				new Pipeline.Step(Place.CONSENT, new ConsentInterceptor(reads)),
-				new Pipeline.Step(Place.WRITE_RULES, new WriteRules(fhir, children, relationships, authorship, reads)),
+				new Pipeline.Step(Place.WRITE_RULES, new WriteRules(fhir, children, relationships, authorship, reads, owned.keySet())),
 				new Pipeline.Step(Place.RELATIONSHIPS, maintenance),
 				new Pipeline.Step(Place.NOT_KNOWN, new NotKnown()));
 	}
@@ -90,11 +94,20 @@ class AuthorisationConfig implements DisposableBean, Pipeline.Contributor {
 		return (caller, child) -> reads != null && (caller.isAdmin() || reads.readsTrailOf(caller, child));
 	}
 
-	/** Which organisations may see a child: with access control off, any. */
+	/** Which organisations may see a child (with access control off, any), and whom a caller acts for. */
 	@Bean
 	RelatedOrganisations relatedOrganisations() {
-		return (child, organisation) -> store == null
-				|| store.holds(child, organisation, null).isPresent();
+		return new RelatedOrganisations() {
+			@Override
+			public boolean holds(String childId, String organisationId) {
+				return store == null || store.holds(childId, organisationId, null).isPresent();
+			}
+
+			@Override
+			public Optional<String> organisationOf(Caller caller) {
+				return relationships == null ? Optional.empty() : relationships.organisationId(caller);
+			}
+		};
 	}
 
 	/** Once the search parameters are all loaded: the policy's relationships must name ones the server has. */

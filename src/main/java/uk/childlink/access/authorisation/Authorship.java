@@ -1,6 +1,7 @@
 package uk.childlink.access.authorisation;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.fhirpath.IFhirPath;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,10 +23,13 @@ final class Authorship {
 
 	private final AccessPolicy policy;
 	private final FhirContext fhir;
+	/** The paths are FHIRPath ({@code extension('url').value} included); an engine per thread, made once. */
+	private final ThreadLocal<IFhirPath> paths;
 
 	Authorship(AccessPolicy policy, FhirContext fhir) {
 		this.policy = policy;
 		this.fhir = fhir;
+		this.paths = ThreadLocal.withInitial(fhir::newFhirPath);
 	}
 
 	/** Checks each rule's paths at start, so that a broken policy stops the server rather than a request. */
@@ -41,7 +45,7 @@ final class Authorship {
 					continue;
 				}
 				try {
-					fhir.newTerser().getValues(empty, path);
+					paths.get().evaluate(empty, path, IBase.class);
 				} catch (RuntimeException e) {
 					throw new IllegalStateException(AccessPolicy.LOCATION + ": authorship path " + path + " of "
 							+ rule.resourceType() + " is not valid: " + e.getMessage(), e);
@@ -61,7 +65,7 @@ final class Authorship {
 		if (rule == null) {
 			return Optional.of("ChildLink takes " + type + " records about a child from an admin only");
 		}
-		List<Reference> orgs = fhir.newTerser().getValues(resource, rule.organisation(), Reference.class).stream()
+		List<Reference> orgs = paths.get().evaluate(resource, rule.organisation(), Reference.class).stream()
 				.filter(r -> isOrganisation(r)).toList();
 		if (orgs.isEmpty()) {
 			return Optional.of(rule.organisation() + " must name your organisation (" + caller.organisationText() + ")");
@@ -73,7 +77,7 @@ final class Authorship {
 			}
 		}
 		if (rule.agency() != null) {
-			for (IBase value : fhir.newTerser().getValues(resource, rule.agency())) {
+			for (IBase value : paths.get().evaluate(resource, rule.agency(), IBase.class)) {
 				if (value instanceof Coding c && AGENCY.equals(c.getSystem()) && !Objects.equals(c.getCode(), caller.agency())) {
 					return Optional.of("this is a " + c.getCode() + " record, and you act for "
 							+ (caller.agency() == null ? "no agency" : "the " + caller.agency() + " agency")

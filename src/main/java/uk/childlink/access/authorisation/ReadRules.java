@@ -17,8 +17,8 @@ import uk.childlink.access.Caller;
  * Which stored resources a caller sees, asked by HAPI's consent interceptor for every resource on its way out of
  * storage (a read, each search match, each {@code _include}/{@code _revinclude}, history entries, {@code $everything},
  * each page): a resource of a type their scopes grant, and, for a child's data, only while their organisation has a
- * relationship with the child (or they broke the glass); a worklist's record (a Task) only by the organisation that
- * owns it. Whatever is refused is left out as if it did not exist: a
+ * relationship with the child (or they broke the glass); an owned record (a Task on a worklist, a Subscription) only
+ * by the organisation that owns it. Whatever is refused is left out as if it did not exist: a
  * read answers 404, a search leaves it out, and HAPI drops {@code Bundle.total} and refuses {@code _summary=count}
  * and {@code _total=accurate}, which would count it.
  */
@@ -30,12 +30,12 @@ final class ReadRules implements IConsentService {
 	private final Authorship authorship;
 	private final List<String> auditReaders;
 	private final RelatedChildren related;
-	private final Set<String> worklists;
+	private final Set<String> owned;
 
 	ReadRules(FhirContext fhir, Children children, Relationships relationships, Authorship authorship,
-			List<String> auditReaders, RelatedChildren related, Set<String> worklists) {
+			List<String> auditReaders, RelatedChildren related, Set<String> owned) {
 		this.related = related;
-		this.worklists = worklists;
+		this.owned = owned;
 		this.fhir = fhir;
 		this.children = children;
 		this.relationships = relationships;
@@ -67,7 +67,7 @@ final class ReadRules implements IConsentService {
 			return ConsentOutcome.PROCEED;
 		}
 		String type = fhir.getResourceType(resource);
-		if (!type.equals("AuditEvent") && !children.isChildType(type)) {
+		if (!type.equals("AuditEvent") && !children.isChildType(type) && !owned.contains(type)) {
 			return ConsentOutcome.PROCEED;
 		}
 		return sees(caller, resource, related.of(request, caller)) ? ConsentOutcome.PROCEED : ConsentOutcome.REJECT;
@@ -121,11 +121,11 @@ final class ReadRules implements IConsentService {
 			return !named.isEmpty()
 					&& named.stream().allMatch(c -> relationships.between(caller, c, auditReaders).isPresent());
 		}
-		if (!children.isChildType(type)) {
-			return true; // organisations, terminology, profiles...
+		if (owned.contains(type) && !ownRecord(caller, resource)) {
+			return false; // another organisation's work to do, or its subscription
 		}
-		if (worklists.contains(type) && !ownRecord(caller, resource)) {
-			return false; // another organisation's work to do
+		if (!children.isChildType(type)) {
+			return true; // organisations, terminology, profiles, the caller's own subscriptions...
 		}
 		List<String> about = children.of(resource);
 		if (caller.scopes().systemOnly() || about.isEmpty()) {

@@ -59,7 +59,8 @@ final class ScopeNeeds {
 			Map.entry("$validate-code", Operation.of()),
 			Map.entry("$translate", Operation.of()),
 			Map.entry("$subsumes", Operation.of()),
-			Map.entry("$meta", Operation.of()));
+			Map.entry("$meta", Operation.of()),
+			Map.entry("$status", Operation.of(new Need("Subscription", Access.READ))));
 
 	private static final Operation ADMIN_ONLY = Operation.adminWith();
 

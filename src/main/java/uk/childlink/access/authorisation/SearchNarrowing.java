@@ -23,7 +23,8 @@ import uk.childlink.platform.Pipeline;
  * inside the SQL HAPI runs, before it runs: a parameter is added that joins the access grants
  * ({@link AccessGrants}), {@code _has:Basic:subject:author=Organization/<org>} on Patient and
  * {@code <patient parameter>:Patient._has:Basic:subject:author=Organization/<org>} on every other type of the Patient
- * compartment; a worklist's records (Tasks) to the caller's own: {@code owner=Organization/<org>}. So a search costs what the caller may see, not what the database holds: an organisation without
+ * compartment; owned records (a worklist's Tasks, Subscriptions) to the caller's own ({@code owner=Organization/<org>}).
+ * So a search costs what the caller may see, not what the database holds: an organisation without
  * relationships searches nothing. A search that names the children whose records it wants ({@link NamedChildren}) is
  * checked against their relationships first instead, and runs unnarrowed only if the caller has one with each of
  * them. What cannot be narrowed so (a search or history across all types, a type's history,
@@ -104,15 +105,19 @@ final class SearchNarrowing {
 			throw new ForbiddenOperationException("$everything of every patient is for an admin: ask for one child's "
 					+ "(GET /fhir/Patient/{id}/$everything)");
 		}
-		if (operation != RestOperationTypeEnum.SEARCH_TYPE || type == null || !children.isChildType(type)
-				|| type.equals("AuditEvent")) {
+		if (operation == RestOperationTypeEnum.HISTORY_TYPE && ownerParameters.containsKey(type)) {
+			throw new ForbiddenOperationException("The history of every " + type + " is for an admin: ask for one "
+					+ "record's history (GET /fhir/" + type + "/{id}/_history)");
+		}
+		if (operation != RestOperationTypeEnum.SEARCH_TYPE || type == null
+				|| !children.isChildType(type) && !ownerParameters.containsKey(type) || type.equals("AuditEvent")) {
 			return Optional.empty(); // AuditEvent: the audit trail answers its own searches, for the child's council only
 		}
 		Optional<String> organisation = relationships.organisationId(caller);
 		if (organisation.isEmpty()) {
 			return Optional.of(new Narrowing("_id", NO_CHILD));
 		}
-		if (ownerParameters.containsKey(type)) { // a worklist: the caller's own, whatever the children
+		if (ownerParameters.containsKey(type)) { // owned records: the caller's own, whatever the children
 			return Optional.of(new Narrowing(ownerParameters.get(type), "Organization/" + organisation.get()));
 		}
 		String parameter = parameter(type);

@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
@@ -32,9 +33,11 @@ final class WriteRules {
 	private final Relationships relationships;
 	private final Authorship authorship;
 	private final ReadRules reads;
+	private final Set<String> owned;
 
 	WriteRules(FhirContext fhir, Children children, Relationships relationships, Authorship authorship,
-			ReadRules reads) {
+			ReadRules reads, Set<String> owned) {
+		this.owned = owned;
 		this.fhir = fhir;
 		this.children = children;
 		this.relationships = relationships;
@@ -90,7 +93,7 @@ final class WriteRules {
 			// that make relationships are not for any related organisation to move
 			return CarerLinks.refusal((Patient) before, (Patient) after, caller, relationships.organisationId(caller));
 		}
-		if (children.isChildType(type)) {
+		if (children.isChildType(type) || owned.contains(type)) {
 			Optional<String> orgId = relationships.organisationId(caller);
 			for (IBaseResource version : new IBaseResource[] {before, after}) {
 				if (version != null) {

@@ -26,9 +26,11 @@ record SignalPolicy(String description, Period recentPeriod, List<Recipient> rec
 
 	/**
 	 * Who hears, found by a search of the child's record: the organisations {@code organisation} (a terser path)
-	 * names in what it finds; with {@code latestBy}, in the latest only (by that date parameter).
+	 * names in what it finds; with {@code latestBy}, in the latest only (by that date parameter). An organisation of
+	 * one of its {@code agencies} may subscribe to the topics it hears.
 	 */
-	record Recipient(String name, String description, String search, String organisation, String latestBy) {}
+	record Recipient(String name, String description, List<String> agencies, String search, String organisation,
+			String latestBy) {}
 
 	/**
 	 * A topic: its events (code and the text a recipient reads), the records (Observation codes) of which one must be
@@ -46,6 +48,7 @@ record SignalPolicy(String description, Period recentPeriod, List<Recipient> rec
 		for (Recipient r : recipients) {
 			require(r.name(), "recipients[].name");
 			require(r.description(), "recipients[" + r.name() + "].description");
+			require(r.agencies(), "recipients[" + r.name() + "].agencies");
 			if (!names.add(r.name())) {
 				throw new IllegalStateException(LOCATION + ": recipient " + r.name() + " is defined twice");
 			}
@@ -95,6 +98,13 @@ record SignalPolicy(String description, Period recentPeriod, List<Recipient> rec
 
 	Optional<Topic> topic(String code) {
 		return topics.stream().filter(t -> t.code().equals(code)).findFirst();
+	}
+
+	/** The agencies whose organisations may subscribe to the topic: those of its recipients. */
+	Set<String> agenciesHearing(Topic topic) {
+		Set<String> agencies = new java.util.TreeSet<>();
+		topic.recipients().forEach(name -> agencies.addAll(recipient(name).agencies()));
+		return agencies;
 	}
 
 	Recipient recipient(String name) {

@@ -24,7 +24,8 @@ final class Worklist {
 		this.tasks = tasks;
 	}
 
-	void add(SignalPolicy.Topic topic, Signal signal, String organisation) {
+	/** Puts the signal on the organisation's worklist; returns the Task ({@code Task/<id>}). */
+	String add(SignalPolicy.Topic topic, Signal signal, String organisation) {
 		String key = signal.id() + "-" + organisation.substring(organisation.indexOf('/') + 1);
 		Task task = new Task();
 		task.addIdentifier().setSystem(IDENTIFIER).setValue(key);
@@ -42,6 +43,7 @@ final class Worklist {
 		}
 		task.setOwner(new Reference(organisation));
 		task.setAuthoredOn(new java.util.Date());
-		tasks.create(task, "Task?identifier=" + IDENTIFIER + "|" + key, new SystemRequestDetails());
+		return "Task/" + tasks.create(task, "Task?identifier=" + IDENTIFIER + "|" + key, new SystemRequestDetails())
+				.getId().getIdPart();
 	}
 }

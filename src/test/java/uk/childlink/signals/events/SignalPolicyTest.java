@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class SignalPolicyTest {
 
 	private static final SignalPolicy.Recipient GP = new SignalPolicy.Recipient("gp-practice", "d",
-			"Patient?_id={childId}", "Patient.generalPractitioner", null);
+			List.of("health"), "Patient?_id={childId}", "Patient.generalPractitioner", null);
 
 	@Test
 	void thePackagedPolicyHasTheTopicsAndItsCodeSystemsSayTheSame() throws Exception {
@@ -25,6 +25,8 @@ class SignalPolicyTest {
 				"looked-after-child-1", "absence-of-a-child-known-to-social-care-1", "looked-after-child-excluded-1",
 				"child-moved-1");
 		assertThat(policy.topic("child-protection-plan-1").orElseThrow().events()).containsOnlyKeys("started", "ended");
+		assertThat(policy.agenciesHearing(policy.topic("child-protection-plan-1").orElseThrow()))
+				.containsExactly("education", "health");
 
 		CodeSystem topics = codeSystem("terminology/signals/CodeSystem-signal-topic.json");
 		assertThat(topics.getConcept()).extracting(CodeSystem.ConceptDefinitionComponent::getCode)
@@ -57,7 +59,7 @@ class SignalPolicyTest {
 				"child-protection-plan-1", "t", "d", Map.of("started", "x"), null, List.of("gp-practice")))))
 				.hasMessageContaining("while is missing");
 		assertThatThrownBy(() -> new SignalPolicy("d", Period.ofYears(1), List.of(new SignalPolicy.Recipient(
-				"school", "d", "Observation?code=x", "Observation.performer", null)), List.of(topic)))
+				"school", "d", List.of("education"), "Observation?code=x", "Observation.performer", null)), List.of(topic)))
 				.hasMessageContaining("recipient school needs a search of the child's record");
 	}
 
