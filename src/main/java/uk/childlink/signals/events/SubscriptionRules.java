@@ -100,7 +100,7 @@ final class SubscriptionRules {
 			throw refused("Subscription.channel.payload", "Subscription.channel.payload must be application/fhir+json");
 		}
 		Extension content = channel.getPayloadElement().getExtensionByUrl(PAYLOAD_CONTENT);
-		if (content != null && !"id-only".equals(content.getValue().primitiveValue())) {
+		if (content != null && (content.getValue() == null || !"id-only".equals(content.getValue().primitiveValue()))) {
 			throw refused("Subscription.channel.payload", "Notifications carry ids only (payload content id-only): "
 					+ "read the record with your own token, under the access rules");
 		}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The signals' benchmark (issue 19): the time from a child protection plan's write to its notification at a
+# subscriber's endpoint (p50, p95), on a quiet server and while the benchmark's load runs; and the load's ingest rate
+# with the signals sent and with them only recorded (childlink.signals.worker=false: the outbox rows are still
+# written in each transaction, nothing is sent), each on a fresh database. Writes bench/results/signals/results.md.
+#
+#   bench/signals.sh      # CHILDREN (load, default 200), PROBES (plans per probe, default 100), SPACING_MS (200)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+children=${CHILDREN:-200}
+probes=${PROBES:-100}
+spacing=${SPACING_MS:-200}
+port=${PORT:-18091}
+work=${WORK:-/tmp/childlink-bench-signals}
+out=${OUT:-bench/results/signals}
+. bench/lib.sh
+[ -f target/childlink.jar ] || mvn -B -q -DskipTests package
+rm -rf "$work" && mkdir -p "$work" "$out"
+cp target/childlink.jar "$work/childlink.jar"
+JAR=$work/childlink.jar
+javac -d "$work/classes" bench/Bench.java bench/SignalsBench.java
+base="http://localhost:$port/fhir"
+as_of=$(date -u -d "$(date -u +%F) - $(( $(date -u +%u) - 1 )) days" +%F)
+probe_args=(--childlink.storage.tuned=true --childlink.signals.allow-http=true --childlink.signals.allowed-networks=127.0.0.1/32)
+trap 'stop_server' EXIT
+
+# with signals: a quiet probe, then a probe while the load runs
+start_server "$work/signals/data" "$work/signals.log" "${probe_args[@]}"
+admin=$(admin_token "$work/signals/data")
+gp=$(token "$work/signals/data" --organisation ods:P99001 --agency health --subject probe --scope 'user/*.cruds')
+java -cp "$work/classes" SignalsBench "$base" "$admin" "$gp" P99001 801 "$probes" "$spacing" quiet | tee "$work/metrics"
+gp2=$(token "$work/signals/data" --organisation ods:P99002 --agency health --subject probe --scope 'user/*.cruds')
+mkdir -p "$work/signals/load"
+java -cp "$work/classes" Bench load "$base" "$admin" "$children" 20261126 "$as_of" 4 2 0 "$work/signals/load" "$pid" "$work/signals/data" \
+  >"$work/signals/load.out" 2>&1 &
+load=$!
+sleep 5
+java -cp "$work/classes" SignalsBench "$base" "$admin" "$gp2" P99002 802 "$probes" "$spacing" under_load | tee -a "$work/metrics"
+wait "$load"
+sed -n 's/^load.resources_per_second=/signals.ingest_with_signals_rps=/p' "$work/signals/load/metrics" | tee -a "$work/metrics"
+stop_server
+
+# the same load with the signals only recorded
+start_server "$work/recorded/data" "$work/recorded.log" "${probe_args[@]}" --childlink.signals.worker=false
+admin=$(admin_token "$work/recorded/data")
+mkdir -p "$work/recorded/load"
+java -cp "$work/classes" Bench load "$base" "$admin" "$children" 20261126 "$as_of" 4 2 0 "$work/recorded/load" "$pid" "$work/recorded/data" \
+  >"$work/recorded/load.out" 2>&1
+sed -n 's/^load.resources_per_second=/signals.ingest_recorded_only_rps=/p' "$work/recorded/load/metrics" | tee -a "$work/metrics"
+stop_server
+
+m() { sed -n "s/^signals.$1=//p" "$work/metrics"; }
+{
+  echo "# Signals benchmark ($(date -u +%F), $(nproc) cores, $children children loading, $probes plans per probe, one every $spacing ms)"
+  echo
+  echo "| | written | delivered | p50 | p95 | max |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  for p in quiet under_load; do
+    echo "| plan written to notification received, $p | $(m $p.written) | $(m $p.delivered) | $(m $p.p50_ms) ms | $(m $p.p95_ms) ms | $(m $p.max_ms) ms |"
+  done
+  echo
+  echo "| ingest of the load (resources/s) | signals sent | signals only recorded |"
+  echo "|---|---:|---:|"
+  echo "| $children children, 4 clients | $(m ingest_with_signals_rps) | $(m ingest_recorded_only_rps) |"
+} >"$out/results.md"
+cat "$out/results.md"
