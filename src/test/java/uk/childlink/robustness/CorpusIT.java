@@ -10,12 +10,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -37,7 +41,8 @@ import uk.childlink.support.Tokens;
  * Every JSON example of the FHIR R4 corpus ({@link Corpus}: 4,741 files) sent, as an admin, to a server process of
  * the packaged jar of its own (stopped when the class is done: the corpus's SearchParameters start HAPI's reindexing
  * of everything stored, which would otherwise take a core from the test classes after it), as a new user would: PUT {@code Type/id} when the example has an id, POST otherwise,
- * transaction and batch Bundles to the base, the types others refer to first. No answer may be a 5xx, every refusal
+ * transaction and batch Bundles to the base, the types others refer to first; a few at once, each after the earlier
+ * files its answer could depend on ({@link CorpusOrder}), so the answers are those of sending them one by one. No answer may be a 5xx, every refusal
  * is an OperationOutcome, and the server's log holds no ERROR (a client's mistake is not a server fault). Then the
  * odd records now stored are searched, read and {@code $everything}ed by callers with and without a relationship:
  * no 5xx, and no child's data reaches a caller the access rules do not let see it. Each file's status is written to
@@ -55,6 +60,8 @@ class CorpusIT {
 
 	private static final FhirContext FHIR = FhirContext.forR4Cached();
 	private static final IParser JSON = FHIR.newJsonParser();
+	/** Files sent at once: each waits only for the earlier ones its answer could depend on ({@link CorpusOrder}). */
+	private static final int SENDERS = 3;
 
 	/** The child's responsible authority: reads the child's audit trail as well as the record. */
 	private static final String COUNCIL = "the child's council";
@@ -81,28 +88,42 @@ class CorpusIT {
 		server = ServerProcess.start(Files.createTempDirectory(
 				Files.createDirectories(Paths.get("target", "it-data")), "corpus-"));
 		RawHttp admin = server.http();
-		for (Corpus.Example example : Corpus.load()) {
-			String method;
-			String url;
-			if ("Bundle".equals(example.resourceType())
-					&& ("transaction".equals(example.bundleType()) || "batch".equals(example.bundleType()))) {
-				method = "POST";
-				url = "/fhir";
-			} else if (example.resourceType() == null) {
-				method = "POST";
-				url = "/fhir";
-			} else if (example.id() != null) {
-				method = "PUT";
-				url = "/fhir/" + encode(example.resourceType()) + "/" + encode(example.id());
-			} else {
-				method = "POST";
-				url = "/fhir/" + encode(example.resourceType());
+		List<Corpus.Example> examples = Corpus.load();
+		Sent[] answers = new Sent[examples.size()];
+		ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+		try {
+			for (CompletableFuture<Void> each : CorpusOrder.schedule(examples, (i, example) -> answers[i] = send(admin, example),
+					senders)) {
+				each.join();
 			}
-			RawHttp.Response response = admin.send(method, url, Map.of("Content-Type", "application/fhir+json",
-					"Accept", "application/fhir+json"), new String(example.json(), StandardCharsets.UTF_8));
-			sent.add(new Sent(example, method, url, response.status(), response.body()));
+		} finally {
+			senders.shutdownNow();
 		}
+		sent.addAll(Arrays.asList(answers));
 		writeReport();
+	}
+
+	/** One file, sent as a new user would. */
+	private static Sent send(RawHttp admin, Corpus.Example example) {
+		String method;
+		String url;
+		if ("Bundle".equals(example.resourceType())
+				&& ("transaction".equals(example.bundleType()) || "batch".equals(example.bundleType()))) {
+			method = "POST";
+			url = "/fhir";
+		} else if (example.resourceType() == null) {
+			method = "POST";
+			url = "/fhir";
+		} else if (example.id() != null) {
+			method = "PUT";
+			url = "/fhir/" + encode(example.resourceType()) + "/" + encode(example.id());
+		} else {
+			method = "POST";
+			url = "/fhir/" + encode(example.resourceType());
+		}
+		RawHttp.Response response = admin.send(method, url, Map.of("Content-Type", "application/fhir+json",
+				"Accept", "application/fhir+json"), new String(example.json(), StandardCharsets.UTF_8));
+		return new Sent(example, method, url, response.status(), response.body());
 	}
 
 	@Test

@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -80,6 +81,15 @@ class SignalsIT extends IntegrationTest {
 		client(gp.token()).update().resource(gpsTask.setStatus(Task.TaskStatus.COMPLETED)).execute();
 		assertThat(client(gp.token()).search().byUrl("Task?owner=" + gp.id() + "&status=requested&subject=" + child.getValue())
 				.returnBundle(Bundle.class).execute().getEntry()).isEmpty();
+		// audited like every other access: the child's council reads that the GP read and closed its Task
+		List<AuditEvent> trail = client(council.token()).search().byUrl("AuditEvent?child=" + child.getValue()
+				+ "&_count=200").returnBundle(Bundle.class).execute().getEntry().stream()
+				.map(e -> (AuditEvent) e.getResource()).toList();
+		assertThat(trail).filteredOn(e -> e.getEntity().stream().anyMatch(en -> en.hasQuery()
+				&& new String(en.getQuery(), java.nio.charset.StandardCharsets.UTF_8).startsWith("PUT Task/")))
+				.isNotEmpty().allSatisfy(e -> assertThat(e.getAction()).isEqualTo(AuditEvent.AuditEventAction.U));
+		assertThat(trail).anySatisfy(e -> assertThat(e.getEntity()).anyMatch(en -> en.hasQuery()
+				&& new String(en.getQuery(), java.nio.charset.StandardCharsets.UTF_8).startsWith("GET Task?")));
 
 		// the plan ends: they hear that too, once each
 		Observation ended = client().read().resource(Observation.class).withId(plan).execute();
