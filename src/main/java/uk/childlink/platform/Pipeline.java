@@ -72,6 +72,7 @@ public final class Pipeline {
 		public static final int METRICS = 20_000;
 		public static final int CAPABILITIES = 30_000;
 		public static final int SMART_CAPABILITIES = 30_010;
+		public static final int SIGNAL_CAPABILITIES = 30_020;
 	}
 
 	/** The places, in order. {@code hapi}: a place for one of HAPI's own interceptors, which keeps HAPI's order. */
@@ -136,7 +137,9 @@ public final class Pipeline {
 		CAPABILITIES(Order.CAPABILITIES, Broadcaster.REQUESTS, false,
 				"the CapabilityStatement's name, version and profiles"),
 		SMART_CAPABILITIES(Order.SMART_CAPABILITIES, Broadcaster.REQUESTS, false,
-				"the CapabilityStatement's SMART security endpoints");
+				"the CapabilityStatement's SMART security endpoints"),
+		SIGNAL_CAPABILITIES(Order.SIGNAL_CAPABILITIES, Broadcaster.REQUESTS, false,
+				"the CapabilityStatement's signal topics, on Subscription (Backport IG)");
 
 		private final int order;
 		private final Broadcaster broadcaster;

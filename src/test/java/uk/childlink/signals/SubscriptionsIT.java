@@ -133,6 +133,17 @@ class SubscriptionsIT extends IntegrationTest {
 	}
 
 	@Test
+	void theTopicsArePublishedInTheCapabilityStatementWhereTheBackportIgSaysAClientLooks() {
+		org.hl7.fhir.r4.model.CapabilityStatement cs = client(null).capabilities()
+				.ofType(org.hl7.fhir.r4.model.CapabilityStatement.class).execute();
+		assertThat(cs.getRestFirstRep().getResource()).filteredOn(r -> r.getType().equals("Subscription")).singleElement()
+				.satisfies(r -> assertThat(r.getExtensionsByUrl("http://hl7.org/fhir/uv/subscriptions-backport/"
+						+ "StructureDefinition/capabilitystatement-subscriptiontopic-canonical"))
+						.extracting(e -> e.getValue().primitiveValue())
+						.contains(TOPIC, "https://fhir.childlink.uk/SubscriptionTopic/looked-after-child-excluded-1"));
+	}
+
+	@Test
 	void whatASubscriptionMayNotBeIsRefusedSayingWhyAndNothingIsStored() {
 		String ods = "V" + Records.nextUrn();
 		Signals.register(client(), Records.healthProvider(ods));

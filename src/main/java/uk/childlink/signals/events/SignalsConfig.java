@@ -31,6 +31,7 @@ class SignalsConfig implements DisposableBean, Pipeline.Contributor {
 
 	private final SignalTrigger trigger;
 	private final SubscriptionRules subscriptionRules;
+	private final TopicCapabilities capabilities;
 	private final Worker signalWorker;
 	private final Worker deliveryWorker;
 	private final NotificationSender delivery;
@@ -61,6 +62,7 @@ class SignalsConfig implements DisposableBean, Pipeline.Contributor {
 		trigger = new SignalTrigger(policy, new OpenRecords(daos.getResourceDao(Observation.class)), outbox,
 				settings.worker() ? signalWorker::wakeUp : () -> {}, uk);
 		subscriptionRules = new SubscriptionRules(policy, endpoints, related, notifications, fhir);
+		capabilities = new TopicCapabilities(policy);
 		fhirServer.registerProvider(new SubscriptionStatusOperation(daos.getResourceDao(Subscription.class),
 				notifications, related));
 	}
@@ -80,7 +82,8 @@ class SignalsConfig implements DisposableBean, Pipeline.Contributor {
 
 	@Override
 	public List<Pipeline.Step> steps() {
-		return List.of(new Pipeline.Step(Place.SIGNALS, trigger), new Pipeline.Step(Place.SUBSCRIPTIONS, subscriptionRules));
+		return List.of(new Pipeline.Step(Place.SIGNALS, trigger), new Pipeline.Step(Place.SUBSCRIPTIONS, subscriptionRules),
+				new Pipeline.Step(Place.SIGNAL_CAPABILITIES, capabilities));
 	}
 
 	@Override
