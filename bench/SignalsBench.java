@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  * JVM; then COUNT children each get a new plan, one every SPACING_MS, and the time from the plan's write (its 201)
  * to its notification at the receiver is measured. Prints metrics lines (signals.PREFIX.*).
  *
- *   java -cp CLASSES SignalsBench BASE ADMIN_TOKEN GP_TOKEN ODS LA_NUMBER COUNT SPACING_MS PREFIX
+ *   java -cp CLASSES SignalsBench BASE ADMIN_TOKEN GP_TOKEN ODS LA_NUMBER COUNT SPACING_MS PREFIX [write-only]
+ *
+ * With {@code write-only}, the same writes without waiting for notifications (a server that only records signals).
  */
 public class SignalsBench {
 
@@ -30,6 +32,7 @@ public class SignalsBench {
 		int count = Integer.parseInt(args[5]);
 		long spacing = Long.parseLong(args[6]);
 		String prefix = args[7];
+		boolean writeOnly = args.length > 8 && args[8].equals("write-only");
 
 		Map<String, Long> arrived = new ConcurrentHashMap<>();
 		HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -49,7 +52,8 @@ public class SignalsBench {
 				{"resourceType":"Organization","identifier":[{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"%s"}],"name":"Probe practice"}"""
 				.formatted(ods)));
 		String council = "Organization/" + id(post(base + "/Organization", admin, """
-				{"resourceType":"Organization","identifier":[{"system":"https://fhir.childlink.uk/Id/la-number","value":"%s"}],"name":"Probe council"}"""
+				{"resourceType":"Organization","identifier":[{"system":"https://fhir.childlink.uk/Id/la-number","value":"%s"}],
+				 "type":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/organization-type","code":"govt"}]}],"name":"Probe council"}"""
 				.formatted(la)));
 		post(base + "/Subscription", gpToken, """
 				{"resourceType":"Subscription","status":"requested","reason":"benchmark",
@@ -76,7 +80,7 @@ public class SignalsBench {
 			written.put(child, System.nanoTime());
 			Thread.sleep(spacing);
 		}
-		long deadline = System.nanoTime() + 120_000_000_000L;
+		long deadline = System.nanoTime() + (writeOnly ? 0 : 120_000_000_000L);
 		while (arrived.keySet().containsAll(written.keySet()) == false && System.nanoTime() < deadline) {
 			Thread.sleep(100);
 		}

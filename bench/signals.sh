@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The signals' benchmark (issue 19): the time from a child protection plan's write to its notification at a
-# subscriber's endpoint (p50, p95), on a quiet server and while the benchmark's load runs; and the load's ingest rate
-# with the signals sent and with them only recorded (childlink.signals.worker=false: the outbox rows are still
-# written in each transaction, nothing is sent), each on a fresh database. Writes bench/results/signals/results.md.
+# subscriber's endpoint (p50, p95), on a quiet server and while the benchmark's load runs (the population's own
+# plans and looked-after records make signals too); and the load's ingest rate, beside that probe, with the signals
+# sent and with them only recorded (childlink.signals.worker=false: the outbox rows are still written in each
+# transaction, nothing is sent or delivered), each on a fresh database. Writes bench/results/signals/results.md.
 #
 #   bench/signals.sh      # CHILDREN (load, default 200), PROBES (plans per probe, default 100), SPACING_MS (200)
 set -euo pipefail
@@ -40,12 +41,17 @@ wait "$load"
 sed -n 's/^load.resources_per_second=/signals.ingest_with_signals_rps=/p' "$work/signals/load/metrics" | tee -a "$work/metrics"
 stop_server
 
-# the same load with the signals only recorded
+# the same load, beside the same probe's writes, with the signals only recorded
 start_server "$work/recorded/data" "$work/recorded.log" "${probe_args[@]}" --childlink.signals.worker=false
 admin=$(admin_token "$work/recorded/data")
+gp2=$(token "$work/recorded/data" --organisation ods:P99002 --agency health --subject probe --scope 'user/*.cruds')
 mkdir -p "$work/recorded/load"
 java -cp "$work/classes" Bench load "$base" "$admin" "$children" 20261126 "$as_of" 4 2 0 "$work/recorded/load" "$pid" "$work/recorded/data" \
-  >"$work/recorded/load.out" 2>&1
+  >"$work/recorded/load.out" 2>&1 &
+load=$!
+sleep 5
+java -cp "$work/classes" SignalsBench "$base" "$admin" "$gp2" P99002 802 "$probes" "$spacing" recorded write-only >/dev/null
+wait "$load"
 sed -n 's/^load.resources_per_second=/signals.ingest_recorded_only_rps=/p' "$work/recorded/load/metrics" | tee -a "$work/metrics"
 stop_server
 
@@ -59,8 +65,8 @@ m() { sed -n "s/^signals.$1=//p" "$work/metrics"; }
     echo "| plan written to notification received, $p | $(m $p.written) | $(m $p.delivered) | $(m $p.p50_ms) ms | $(m $p.p95_ms) ms | $(m $p.max_ms) ms |"
   done
   echo
-  echo "| ingest of the load (resources/s) | signals sent | signals only recorded |"
+  echo "| ingest of the load beside the probe's writes (resources/s) | signals sent and delivered | signals only recorded |"
   echo "|---|---:|---:|"
-  echo "| $children children, 4 clients | $(m ingest_with_signals_rps) | $(m ingest_recorded_only_rps) |"
+  echo "| $children children, 4 clients, validation on | $(m ingest_with_signals_rps) | $(m ingest_recorded_only_rps) |"
 } >"$out/results.md"
 cat "$out/results.md"

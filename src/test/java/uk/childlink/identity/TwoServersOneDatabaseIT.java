@@ -34,6 +34,7 @@ import uk.childlink.schools.Pupils;
 import uk.childlink.support.AbsenceFlags;
 import uk.childlink.support.Fixtures;
 import uk.childlink.support.RawHttp;
+import uk.childlink.support.Receiver;
 import uk.childlink.support.Records;
 import uk.childlink.support.Tokens;
 import uk.childlink.support.IntegrationTest;
@@ -58,6 +59,7 @@ class TwoServersOneDatabaseIT extends IntegrationTest {
 	static Path secondServerDataDir;
 
 	private ServerProcess second;
+	private final Receiver receiver = new Receiver();
 
 	@BeforeAll
 	void startSecondServer() throws Exception {
@@ -65,11 +67,14 @@ class TwoServersOneDatabaseIT extends IntegrationTest {
 				"SPRING_DATASOURCE_URL", database.getJdbcUrl("postgres", "postgres"),
 				"SPRING_DATASOURCE_USERNAME", "postgres",
 				"CHILDLINK_ACCESS_DEVISSUER", "true", // a test bench on a shared database: the tests' key
-				"CHILDLINK_CARE_FLAGWORKER", "false")); // this JVM's server works the flags owed through either
+				"CHILDLINK_CARE_FLAGWORKER", "false", // this JVM's server works the flags owed through either
+				"CHILDLINK_SIGNALS_ALLOWHTTP", "true", // both deliver to the test's receiver, as this JVM's server does
+				"CHILDLINK_SIGNALS_ALLOWEDNETWORKS", "127.0.0.1/32"));
 	}
 
 	@AfterAll
 	void stopSecondServer() throws Exception {
+		receiver.close();
 		if (second != null) {
 			second.close();
 		}
@@ -147,7 +152,8 @@ class TwoServersOneDatabaseIT extends IntegrationTest {
 		IGenericClient viaSecond = second.client(FHIR);
 		Reference gp = Signals.register(client(), Records.healthProvider("T" + Records.nextUrn()));
 		Reference council = Signals.register(client(), Records.localAuthority(Records.nextLaNumber()));
-		// both processes send signals: they race for each one, and the database lets one of them have it
+		Signals.subscribe(client(), gp, receiver.url("/twice"));
+		// both processes send signals and deliver notifications: they race for each one, and the database lets one of them have it
 		List<Callable<IIdType>> writes = new ArrayList<>();
 		for (int i = 0; i < 12; i++) {
 			IGenericClient through = i % 2 == 0 ? client() : viaSecond;
@@ -164,6 +170,14 @@ class TwoServersOneDatabaseIT extends IntegrationTest {
 			for (IIdType child : children) {
 				assertThat(Signals.of(client(), child)).as("one Task for the GP about " + child.getValue()).hasSize(1)
 						.allSatisfy(t -> assertThat(t.getOwner().getReference()).isEqualTo(gp.getReference()));
+			}
+			for (IIdType child : children) {
+				receiver.await("/twice", b -> b.contains("\"" + child.getValue() + "\""), Duration.ofSeconds(60));
+			}
+			Thread.sleep(2_000); // a second delivery, were one process to repeat another's, would come at once
+			for (IIdType child : children) {
+				assertThat(Signals.notificationsAbout(receiver, "/twice", child)).as("one notification about " + child.getValue())
+						.isEqualTo(1);
 			}
 		} finally {
 			pool.shutdownNow();

@@ -2,16 +2,11 @@ package uk.childlink.signals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
@@ -27,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 import uk.childlink.support.Fixtures;
 import uk.childlink.support.IntegrationTest;
 import uk.childlink.support.RawHttp;
+import uk.childlink.support.Receiver;
 import uk.childlink.support.Records;
 import uk.childlink.support.Signals;
 import uk.childlink.support.Tokens;
@@ -44,41 +40,20 @@ class SubscriptionsIT extends IntegrationTest {
 	private static final String TOPIC = "https://fhir.childlink.uk/SubscriptionTopic/child-protection-plan-1";
 	private static final String YESTERDAY = LocalDate.now(ZoneId.of("Europe/London")).minusDays(1).toString();
 
-	private HttpServer receiver;
-	/** What each path of the receiver has been sent: the body, and the Authorization header as "auth:". */
-	private final Map<String, ConcurrentLinkedQueue<String>> received = new ConcurrentHashMap<>();
-	private final Map<String, Integer> answers = new ConcurrentHashMap<>();
+	private Receiver receiver;
 
 	@BeforeAll
-	void startReceiver() throws IOException {
-		receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-		receiver.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
-		receiver.createContext("/", exchange -> {
-			String path = exchange.getRequestURI().getPath();
-			String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-			received.computeIfAbsent(path, p -> new ConcurrentLinkedQueue<>())
-					.add("auth:" + exchange.getRequestHeaders().getFirst("Authorization") + "\n" + body);
-			if (path.startsWith("/slow")) {
-				try {
-					Thread.sleep(20_000);
-				} catch (InterruptedException e) {
-					Thread.currentThread().interrupt();
-				}
-			}
-			int status = answers.getOrDefault(path, 200);
-			exchange.sendResponseHeaders(status, -1);
-			exchange.close();
-		});
-		receiver.start();
+	void startReceiver() {
+		receiver = new Receiver();
 	}
 
 	@AfterAll
 	void stopReceiver() {
-		receiver.stop(0);
+		receiver.close();
 	}
 
 	private String endpoint(String path) {
-		return "http://127.0.0.1:" + receiver.getAddress().getPort() + path;
+		return receiver.url(path);
 	}
 
 	@Test
@@ -95,8 +70,7 @@ class SubscriptionsIT extends IntegrationTest {
 				.isInstanceOfSatisfying(Reference.class, r -> assertThat(r.getReference()).isEqualTo(gp.getReference()));
 
 		IIdType child = Signals.childWithNewPlan(client(), gp, council, "Hooked");
-		String delivered = await(() -> received.getOrDefault("/gp", new ConcurrentLinkedQueue<>()).stream()
-				.filter(b -> b.contains(child.getValue())).findFirst().orElse(null));
+		String delivered = receiver.await("/gp", b -> b.contains(child.getValue()), Duration.ofSeconds(45));
 		assertThat(delivered).startsWith("auth:Bearer gp-receiver-secret\n");
 		Bundle notification = FHIR.newJsonParser().parseResource(Bundle.class, delivered.substring(delivered.indexOf('\n') + 1));
 		assertThat(notification.getType()).isEqualTo(Bundle.BundleType.HISTORY);
@@ -191,7 +165,7 @@ class SubscriptionsIT extends IntegrationTest {
 		String gpToken = gpToken(ods);
 		Reference council = Signals.register(client(), Records.localAuthority(Records.nextLaNumber()));
 		String path = "/failing-" + ods;
-		answers.put(path, 500);
+		receiver.answer(path, 500);
 		Subscription made = (Subscription) client(gpToken).create().resource(subscription(endpoint(path))).execute()
 				.getResource();
 		IIdType id = made.getIdElement().toUnqualifiedVersionless();
@@ -202,7 +176,7 @@ class SubscriptionsIT extends IntegrationTest {
 			return s.getStatus() == Subscription.SubscriptionStatus.ERROR ? s : null;
 		});
 		assertThat(marked.getError()).contains("HTTP 500");
-		assertThat(received.get(path)).as("tried again before giving up").hasSizeGreaterThanOrEqualTo(5);
+		assertThat(receiver.received(path)).as("tried again before giving up").hasSizeGreaterThanOrEqualTo(5);
 		Parameters state = client(gpToken).operation().onInstance(id).named("$status").withNoParameters(Parameters.class)
 				.useHttpGet().execute();
 		assertThat(state.getParameter("status").getValue().primitiveValue()).isEqualTo("error");
@@ -210,13 +184,13 @@ class SubscriptionsIT extends IntegrationTest {
 				.contains("HTTP 500");
 
 		// the endpoint is mended and the GP resumes: the notification it missed arrives
-		answers.put(path, 200);
-		int before = received.get(path).size();
+		receiver.answer(path, 200);
+		int before = receiver.received(path).size();
 		client(gpToken).update().resource(marked.setStatus(Subscription.SubscriptionStatus.REQUESTED)).execute();
 		assertThat(client(gpToken).read().resource(Subscription.class).withId(id).execute().getStatus())
 				.isEqualTo(Subscription.SubscriptionStatus.ACTIVE);
-		await(() -> received.get(path).size() > before ? true : null);
-		assertThat(received.get(path).stream().reduce((a, b) -> b).orElseThrow()).contains(child.getValue());
+		await(() -> receiver.received(path).size() > before ? true : null);
+		assertThat(receiver.received(path).get(receiver.received(path).size() - 1)).contains(child.getValue());
 	}
 
 	@Test
@@ -230,8 +204,7 @@ class SubscriptionsIT extends IntegrationTest {
 
 		long start = System.nanoTime();
 		IIdType child = Signals.childWithNewPlan(client(), gp, council, "Slow");
-		await(() -> received.getOrDefault("/quick-" + ods, new ConcurrentLinkedQueue<>()).stream()
-				.anyMatch(b -> b.contains(child.getValue())) ? true : null);
+		receiver.await("/quick-" + ods, b -> b.contains(child.getValue()), Duration.ofSeconds(45));
 		assertThat((System.nanoTime() - start) / 1_000_000).as("ms to the quick endpoint, beside one that hangs")
 				.isLessThan(15_000);
 	}

@@ -56,6 +56,25 @@ public final class Signals {
 		return child;
 	}
 
+	/**
+	 * An admin's Subscription, for {@code organisation}, to child-protection-plan-1 at {@code endpoint} (the server
+	 * must allow the endpoint: {@code childlink.signals.allow-http} and {@code allowed-networks} for a local receiver).
+	 */
+	public static void subscribe(IGenericClient admin, Reference organisation, String endpoint) {
+		org.hl7.fhir.r4.model.Subscription subscription = new org.hl7.fhir.r4.model.Subscription();
+		subscription.setStatus(org.hl7.fhir.r4.model.Subscription.SubscriptionStatus.REQUESTED)
+				.setReason("the tests").setCriteria("https://fhir.childlink.uk/SubscriptionTopic/child-protection-plan-1");
+		subscription.getChannel().setType(org.hl7.fhir.r4.model.Subscription.SubscriptionChannelType.RESTHOOK)
+				.setEndpoint(endpoint).setPayload("application/fhir+json");
+		subscription.addExtension("https://fhir.childlink.uk/StructureDefinition/subscriber", organisation);
+		admin.create().resource(subscription).execute();
+	}
+
+	/** The notifications a receiver's path was sent about the child. */
+	public static long notificationsAbout(Receiver receiver, String path, IIdType child) {
+		return receiver.received(path).stream().filter(b -> b.contains("\"" + child.getValue() + "\"")).count();
+	}
+
 	public static Reference register(IGenericClient client, org.hl7.fhir.r4.model.Organization org) {
 		return new Reference(client.create().resource(org).execute().getId().toUnqualifiedVersionless().getValue());
 	}

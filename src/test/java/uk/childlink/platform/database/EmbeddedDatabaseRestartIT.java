@@ -20,11 +20,13 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.childlink.support.AbsenceFlags;
 import uk.childlink.support.Fixtures;
 import uk.childlink.support.RawHttp;
+import uk.childlink.support.Receiver;
 import uk.childlink.support.Records;
 import uk.childlink.support.ServerProcess;
 import uk.childlink.support.Signals;
@@ -40,8 +42,19 @@ class EmbeddedDatabaseRestartIT {
 
 	private static final FhirContext FHIR = FhirContext.forR4Cached();
 
+	/** The server may deliver to the test's receiver, on this machine over plain HTTP. */
+	private static final String[] LOCAL_RECEIVERS = {"--childlink.signals.allow-http=true",
+			"--childlink.signals.allowed-networks=127.0.0.1/32"};
+
 	@TempDir
 	Path dataDir;
+
+	private final Receiver receiver = new Receiver();
+
+	@AfterEach
+	void stopReceiver() {
+		receiver.close();
+	}
 
 	@Test
 	void dataAndTheFlagsOwedSurviveRestartsAndReadinessFollowsTheDatabase() throws Exception {
@@ -59,7 +72,7 @@ class EmbeddedDatabaseRestartIT {
 		IIdType missed;
 		IIdType planned;
 		try (ServerProcess server = ServerProcess.start(dataDir, "--childlink.care.flag-worker=false",
-				"--childlink.signals.worker=false")) {
+				"--childlink.signals.worker=false", LOCAL_RECEIVERS[0], LOCAL_RECEIVERS[1])) {
 			IGenericClient client = client(server);
 			Patient read = client.read().resource(Patient.class).withId(id.getIdPart()).execute();
 			assertThat(read.getIdentifierFirstRep().getValue()).isEqualTo(nhs);
@@ -78,8 +91,10 @@ class EmbeddedDatabaseRestartIT {
 			}
 			assertThat(AbsenceFlags.of(client, owed)).as("no flag before the kill").isEmpty();
 
-			// a child protection plan whose signal to the GP this process owes but does not send
-			planned = Signals.childWithNewPlan(client, Signals.register(client, Records.healthProvider("R" + Records.nextUrn())),
+			// a child protection plan whose signal to the GP (and its notification) this process owes but does not send
+			Reference gp = Signals.register(client, Records.healthProvider("R" + Records.nextUrn()));
+			Signals.subscribe(client, gp, receiver.url("/gp"));
+			planned = Signals.childWithNewPlan(client, gp,
 					Signals.register(client, Records.localAuthority(Records.nextLaNumber())), "Signalled");
 			try (Connection db = database(pidFile); Statement sql = db.createStatement()) {
 				assertThat(owedSignals(sql)).as("owed with the write, in PostgreSQL").contains(planned.getValue());
@@ -89,7 +104,7 @@ class EmbeddedDatabaseRestartIT {
 		}
 		assertThat(pidFile).as("the killed server's PostgreSQL is left running").exists();
 
-		try (ServerProcess server = ServerProcess.start(dataDir)) {
+		try (ServerProcess server = ServerProcess.start(dataDir, LOCAL_RECEIVERS)) {
 			assertThat(server.log()).contains("left running by an earlier ChildLink");
 			IGenericClient client = client(server);
 			Patient read = client.read().resource(Patient.class).withId(id.getIdPart()).execute();
@@ -101,6 +116,10 @@ class EmbeddedDatabaseRestartIT {
 			AbsenceFlags.awaitPersistent(client, missed, Duration.ofSeconds(60)); // found by the daily check
 			assertThat(Signals.await(client, planned, 1, Duration.ofSeconds(60))).as("sent once, after the restart")
 					.hasSize(1);
+			receiver.await("/gp", b -> b.contains("\"" + planned.getValue() + "\""), Duration.ofSeconds(60));
+			Thread.sleep(2_000); // a second delivery, were the server to make one, would come at once
+			assertThat(Signals.notificationsAbout(receiver, "/gp", planned)).as("its notification delivered once")
+					.isEqualTo(1);
 			try (Connection db = database(pidFile); Statement sql = db.createStatement()) {
 				assertThat(owedFlags(sql)).as("nothing left owed").isEmpty();
 				assertThat(owedSignals(sql)).as("no signal left owed").isEmpty();
