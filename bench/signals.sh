@@ -30,29 +30,31 @@ start_server "$work/signals/data" "$work/signals.log" "${probe_args[@]}"
 admin=$(admin_token "$work/signals/data")
 gp=$(token "$work/signals/data" --organisation ods:P99001 --agency health --subject probe --scope 'user/*.cruds')
 java -cp "$work/classes" SignalsBench "$base" "$admin" "$gp" P99001 801 "$probes" "$spacing" quiet | tee "$work/metrics"
-gp2=$(token "$work/signals/data" --organisation ods:P99002 --agency health --subject probe --scope 'user/*.cruds')
-mkdir -p "$work/signals/load"
-java -cp "$work/classes" Bench load "$base" "$admin" "$children" 20261126 "$as_of" 4 2 0 "$work/signals/load" "$pid" "$work/signals/data" \
-  >"$work/signals/load.out" 2>&1 &
-load=$!
-sleep 5
-java -cp "$work/classes" SignalsBench "$base" "$admin" "$gp2" P99002 802 "$probes" "$spacing" under_load | tee -a "$work/metrics"
-wait "$load"
-sed -n 's/^load.resources_per_second=/signals.ingest_with_signals_rps=/p' "$work/signals/load/metrics" | tee -a "$work/metrics"
+# load_beside_probe RUN PREFIX METRIC [write-only]: the load into the running server, with the probe's writes beside
+# it (as GP practice P99002); the probe's figures under PREFIX, the load's ingest rate as METRIC
+load_beside_probe() {
+  local run=$1 prefix=$2 metric=$3 mode=${4:-} gp2 load
+  gp2=$(token "$work/$run/data" --organisation ods:P99002 --agency health --subject probe --scope 'user/*.cruds')
+  mkdir -p "$work/$run/load"
+  java -cp "$work/classes" Bench load "$base" "$admin" "$children" 20261126 "$as_of" 4 2 0 "$work/$run/load" "$pid" \
+    "$work/$run/data" >"$work/$run/load.out" 2>&1 &
+  load=$!
+  sleep 5
+  if [ -n "$mode" ]; then
+    java -cp "$work/classes" SignalsBench "$base" "$admin" "$gp2" P99002 802 "$probes" "$spacing" "$prefix" "$mode" >/dev/null
+  else
+    java -cp "$work/classes" SignalsBench "$base" "$admin" "$gp2" P99002 802 "$probes" "$spacing" "$prefix" | tee -a "$work/metrics"
+  fi
+  wait "$load"
+  sed -n "s/^load.resources_per_second=/signals.$metric=/p" "$work/$run/load/metrics" | tee -a "$work/metrics"
+}
+load_beside_probe signals under_load ingest_with_signals_rps
 stop_server
 
 # the same load, beside the same probe's writes, with the signals only recorded
 start_server "$work/recorded/data" "$work/recorded.log" "${probe_args[@]}" --childlink.signals.worker=false
 admin=$(admin_token "$work/recorded/data")
-gp2=$(token "$work/recorded/data" --organisation ods:P99002 --agency health --subject probe --scope 'user/*.cruds')
-mkdir -p "$work/recorded/load"
-java -cp "$work/classes" Bench load "$base" "$admin" "$children" 20261126 "$as_of" 4 2 0 "$work/recorded/load" "$pid" "$work/recorded/data" \
-  >"$work/recorded/load.out" 2>&1 &
-load=$!
-sleep 5
-java -cp "$work/classes" SignalsBench "$base" "$admin" "$gp2" P99002 802 "$probes" "$spacing" recorded write-only >/dev/null
-wait "$load"
-sed -n 's/^load.resources_per_second=/signals.ingest_recorded_only_rps=/p' "$work/recorded/load/metrics" | tee -a "$work/metrics"
+load_beside_probe recorded recorded ingest_recorded_only_rps write-only
 stop_server
 
 m() { sed -n "s/^signals.$1=//p" "$work/metrics"; }

@@ -20,6 +20,7 @@ public final class CodeLists {
 
 	/** The agencies (education, health, social-care, youth-justice, early-help): Observation.category, Encounter.serviceType. */
 	public static final String AGENCY = "https://fhir.childlink.uk/CodeSystem/agency";
+	public static final String OBSERVATION_CODE = "https://fhir.childlink.uk/CodeSystem/observation-code";
 
 	private final Map<String, Map<String, CodeSystem.ConceptDefinitionComponent>> concepts = new HashMap<>();
 	private final java.util.Set<String> complete = new java.util.HashSet<>();

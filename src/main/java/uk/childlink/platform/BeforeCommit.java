@@ -14,9 +14,12 @@ public final class BeforeCommit {
 
 	private BeforeCommit() {}
 
-	/** What is done before the transaction commits. */
+	/** What is done before the transaction commits (and, if it does, just after). */
 	public interface Work {
 		void beforeCommit();
+
+		/** Once the transaction has committed (a worker told of work the commit made visible, say). */
+		default void afterCommit() {}
 	}
 
 	/**
@@ -52,6 +55,11 @@ public final class BeforeCommit {
 		public void beforeCommit(boolean readOnly) {
 			TransactionSynchronizationManager.unbindResourceIfPossible(key);
 			work.beforeCommit();
+		}
+
+		@Override
+		public void afterCommit() {
+			work.afterCommit();
 		}
 
 		@Override

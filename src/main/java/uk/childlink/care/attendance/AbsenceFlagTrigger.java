@@ -7,8 +7,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Observation;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import uk.childlink.platform.BeforeCommit;
 import uk.childlink.platform.Pipeline;
 
@@ -63,13 +61,9 @@ final class AbsenceFlagTrigger {
 	private final class Owed implements BeforeCommit.Work {
 		final Set<String> children = new TreeSet<>();
 
-		Owed() {
-			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-				@Override
-				public void afterCommit() {
-					wakeUpWorker.run();
-				}
-			});
+		@Override
+		public void afterCommit() {
+			wakeUpWorker.run();
 		}
 
 		@Override

@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.util.List;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Period;
+import uk.childlink.conformance.CodeLists;
 
 /**
  * A child's records that are open on a day: a child protection plan, a child-in-need episode, looked-after status
@@ -16,7 +17,7 @@ import org.hl7.fhir.r4.model.Period;
  */
 final class OpenRecords {
 
-	static final String OBSERVATION_CODE = "https://fhir.childlink.uk/CodeSystem/observation-code";
+	static final String OBSERVATION_CODE = CodeLists.OBSERVATION_CODE;
 
 	private final IFhirResourceDao<Observation> observations;
 

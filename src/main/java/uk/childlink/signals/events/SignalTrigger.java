@@ -15,8 +15,6 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import uk.childlink.platform.BeforeCommit;
 import uk.childlink.platform.Pipeline;
 
@@ -162,13 +160,9 @@ final class SignalTrigger {
 	private final class Owed implements BeforeCommit.Work {
 		final List<Signal> signals = new ArrayList<>();
 
-		Owed() {
-			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-				@Override
-				public void afterCommit() {
-					wakeUpWorker.run();
-				}
-			});
+		@Override
+		public void afterCommit() {
+			wakeUpWorker.run();
 		}
 
 		/** The signals whose topic needs an open record (a plan, say) only if the child has one as the change commits. */

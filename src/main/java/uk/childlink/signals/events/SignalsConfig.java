@@ -67,6 +67,7 @@ class SignalsConfig implements DisposableBean, Pipeline.Contributor {
 				notifications, related));
 	}
 
+	/** The delivery worker's step (a method: the sender it calls is made after the worker, which it wakes). */
 	private boolean startDelivery() {
 		return delivery.startOne();
 	}
