@@ -13,13 +13,13 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.time.LocalDate;
 import java.time.Period;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseReference;
@@ -243,7 +243,7 @@ final class RelationshipRules {
 		return last >= 99_991_231 ? LocalDate.MAX : LocalDate.of(last / 10_000, last / 100 % 100, last % 100);
 	}
 
-	private final Map<String, String> paths = new HashMap<>();
+	private final Map<String, String> paths = new ConcurrentHashMap<>(); // asked by every write, from many threads
 
 	private String path(Rule rule, String param) {
 		return paths.computeIfAbsent(rule.resourceType() + "." + param, key -> {
