@@ -18,9 +18,11 @@ import uk.childlink.conformance.loading.ConformanceFiles;
 @Component
 public final class CodeLists {
 
-	/** The agencies (education, health, social-care, youth-justice, early-help): Observation.category, Encounter.serviceType. */
+	/** The agencies (education, health, social-care, youth-justice, early-help, police): Observation.category, Encounter.serviceType. */
 	public static final String AGENCY = "https://fhir.childlink.uk/CodeSystem/agency";
 	public static final String OBSERVATION_CODE = "https://fhir.childlink.uk/CodeSystem/observation-code";
+	/** The episodes recorded as EpisodeOfCare: {@code school-enrolment}, a child on a school's roll. */
+	public static final String EPISODE_TYPE = "https://fhir.childlink.uk/CodeSystem/episode-type";
 
 	private final Map<String, Map<String, CodeSystem.ConceptDefinitionComponent>> concepts = new HashMap<>();
 	private final java.util.Set<String> complete = new java.util.HashSet<>();

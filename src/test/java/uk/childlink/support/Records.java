@@ -6,6 +6,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.EpisodeOfCare;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
@@ -60,6 +61,21 @@ public final class Records {
 		return trust;
 	}
 
+	public static Organization policeForce(String ods) {
+		Organization force = new Organization();
+		force.addIdentifier().setSystem("https://fhir.nhs.uk/Id/ods-organization-code").setValue(ods);
+		force.setName("Test Constabulary " + ods);
+		return force;
+	}
+
+	/** A police force's Operation Encompass record: that an incident involving the child happened, and when. */
+	public static Observation domesticAbuseIncident(Reference child, Reference force, String when) {
+		Observation incident = new Observation().setStatus(Observation.ObservationStatus.FINAL);
+		incident.addCategory().addCoding().setSystem(AGENCY).setCode("police");
+		incident.getCode().addCoding().setSystem(OBSERVATION_CODE).setCode("domestic-abuse-incident");
+		return incident.setSubject(child).setEffective(new DateTimeType(when)).addPerformer(force);
+	}
+
 	/** A week (Monday to Friday, 10 sessions) at a school, with the rate computed from the counts. */
 	public static Observation attendanceWeek(Reference child, Reference school, String monday, String friday,
 			int present, int authorised, int unauthorised) {
@@ -110,6 +126,20 @@ public final class Records {
 		contact.setPeriod(new Period().setStartElement(new DateTimeType(start)));
 		contact.setServiceProvider(provider);
 		return contact;
+	}
+
+	/** A child on a school's roll from {@code start}; with {@code end}, taken off it then (status finished). */
+	public static EpisodeOfCare enrolment(Reference child, Reference school, String start, String end) {
+		EpisodeOfCare enrolment = new EpisodeOfCare()
+				.setStatus(end == null ? EpisodeOfCare.EpisodeOfCareStatus.ACTIVE : EpisodeOfCare.EpisodeOfCareStatus.FINISHED)
+				.setPatient(child).setManagingOrganization(school)
+				.setPeriod(new Period().setStartElement(new DateTimeType(start)));
+		enrolment.addType().addCoding().setSystem(BASE + "/CodeSystem/episode-type").setCode("school-enrolment");
+		enrolment.addType().addCoding().setSystem(AGENCY).setCode("education");
+		if (end != null) {
+			enrolment.getPeriod().setEndElement(new DateTimeType(end));
+		}
+		return enrolment;
 	}
 
 	public static void count(Observation obs, String system, String code, int sessions) {
