@@ -17,6 +17,11 @@ import java.util.Random;
  *   marks.csv        a school year of daily register marks for those pupils (MARK_PUPILS x 380 rows), in date
  *                    order as a MIS's daily exports would be concatenated.
  * Pupils are invented; UPNs are valid and issued under LA 999 (no such council).
+ *
+ * With CURRENT_YEAR=1 in the environment, the roll's marks are for the current school year up to yesterday instead (the
+ * absence flags, and the signals they make, are of the current school year), as many sessions as that is, and
+ * plans.txt lists the UPNs of a sample of the roll for bench/imports.sh to give child protection plans: every pupil
+ * who misses a fifth of sessions and as many who do not.
  */
 public class GenerateImports {
 
@@ -37,8 +42,45 @@ public class GenerateImports {
 		Files.createDirectories(dir);
 		List<LocalDate> days = schoolDays();
 		ctf(dir.resolve("ctf.xml"), "999201", "2001", 0, pupils, days, true, new Random(20250718L + seed));
-		ctf(dir.resolve("roll.xml"), "999202", "2002", 50_000, markPupils, days, false, new Random(20250719L + seed));
-		marks(dir.resolve("marks.csv"), "999202", 50_000, markPupils, days, new Random(20250720L + seed));
+		List<LocalDate> markDays = "1".equals(System.getenv("CURRENT_YEAR")) ? thisSchoolYearUntilYesterday() : days;
+		ctf(dir.resolve("roll.xml"), "999202", "2002", 50_000, markPupils, markDays, false,
+				new Random(20250719L + seed));
+		double[] absentee = marks(dir.resolve("marks.csv"), "999202", 50_000, markPupils, markDays,
+				new Random(20250720L + seed));
+		if ("1".equals(System.getenv("CURRENT_YEAR"))) {
+			int absentees = 0;
+			try (BufferedWriter out = Files.newBufferedWriter(dir.resolve("plans.txt"))) {
+				int others = 0;
+				for (int i = 0; i < markPupils; i++) {
+					boolean absent = absentee[i] > 0.1;
+					if (!absent && i % 9 == 0 && others < markPupils / 10) {
+						others++;
+						out.write(upn(50_000 + i) + "\n");
+					} else if (absent) {
+						absentees++;
+						out.write(upn(50_000 + i) + "\n");
+					}
+				}
+			}
+			Files.writeString(dir.resolve("plans-absent.count"), absentees + "\n");
+		}
+	}
+
+	/** Weekdays from the first Monday of this school year's September to yesterday. */
+	static List<LocalDate> thisSchoolYearUntilYesterday() {
+		LocalDate today = LocalDate.now();
+		int startYear = today.getMonthValue() >= 9 ? today.getYear() : today.getYear() - 1;
+		List<LocalDate> days = new ArrayList<>();
+		LocalDate d = LocalDate.of(startYear, 9, 1);
+		while (d.getDayOfWeek() != DayOfWeek.MONDAY) {
+			d = d.plusDays(1);
+		}
+		for (; d.isBefore(today); d = d.plusDays(1)) {
+			if (d.getDayOfWeek() != DayOfWeek.SATURDAY && d.getDayOfWeek() != DayOfWeek.SUNDAY) {
+				days.add(d);
+			}
+		}
+		return days;
 	}
 
 	static List<LocalDate> schoolDays() {
@@ -134,7 +176,8 @@ public class GenerateImports {
 		}
 	}
 
-	static void marks(Path file, String urn, int firstSerial, int pupils, List<LocalDate> days, Random random)
+	/** Writes the marks; the share of sessions each pupil misses. */
+	static double[] marks(Path file, String urn, int firstSerial, int pupils, List<LocalDate> days, Random random)
 			throws IOException {
 		double[] absentee = new double[pupils];
 		for (int i = 0; i < pupils; i++) {
@@ -151,5 +194,6 @@ public class GenerateImports {
 				}
 			}
 		}
+		return absentee;
 	}
 }

@@ -8,17 +8,25 @@
 #
 #   bench/imports.sh
 #   PUPILS=200 MARK_PUPILS=500 bench/imports.sh     # a quick run
+#   SIGNALS=1 bench/imports.sh                       # the million marks with their signals (issue 19)
+#
+# SIGNALS=1: the marks are of the current school year up to yesterday (the absence flags are the current year's), for
+# MARK_PUPILS (default 8,000: about a million marks in December) pupils, the 1,000-pupil CTF is left out, and before the
+# marks a sample of the roll (every pupil who misses a fifth of sessions, and a tenth of the others) gets a child
+# protection plan from a council made responsible for them: the marks raise their absence flags, and the flags make
+# absence-of-a-child-known-to-social-care-1 signals to that council. Prints how many reached its worklist and when.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${PORT:-18082}
 pupils=${PUPILS:-1000}
-mark_pupils=${MARK_PUPILS:-2632}
+signals=${SIGNALS:-}
+mark_pupils=${MARK_PUPILS:-$([ -n "$signals" ] && echo 8000 || echo 2632)}
 work=$(mktemp -d /tmp/childlink-imports-XXXX)
 pid=
 trap '[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 [ -f target/childlink.jar ] || mvn -B -q -DskipTests package
-java bench/GenerateImports.java "$work/files" "$pupils" "$mark_pupils"
+CURRENT_YEAR=$([ -n "$signals" ] && echo 1 || echo 0) java bench/GenerateImports.java "$work/files" "$pupils" "$mark_pupils"
 base="http://localhost:$port/fhir"
 
 . bench/lib.sh
@@ -56,12 +64,56 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -
 echo "files: $(ls -la "$work/files" | awk 'NR > 1 && $5 > 0 { printf "%s %.1f MB  ", $9, $5 / 1e6 }')"
 echo "server resident after start: $(kib "$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")")"
 
-cli import-ctf "$work/files/ctf.xml"
-report "CTF, $pupils pupils with a year of marks" "$pupils" pupils
-cli import-ctf "$work/files/ctf.xml"
-report "the same CTF again (unchanged)" "$pupils" pupils
+if [ -z "$signals" ]; then
+  cli import-ctf "$work/files/ctf.xml"
+  report "CTF, $pupils pupils with a year of marks" "$pupils" pupils
+  cli import-ctf "$work/files/ctf.xml"
+  report "the same CTF again (unchanged)" "$pupils" pupils
+fi
 cli import-ctf "$work/files/roll.xml"
 report "CTF, $mark_pupils pupils (the roll)" "$mark_pupils" pupils
+
+json=(-H "Authorization: Bearer $tok" -H 'Content-Type: application/fhir+json')
+absence_tasks() {
+  curl -fs -H "Authorization: Bearer $tok" "$base/Task?code=https://fhir.childlink.uk/CodeSystem/signal-topic|absence-of-a-child-known-to-social-care-1&_summary=count" | jq .total
+}
+if [ -n "$signals" ]; then
+  # the council responsible for the sample, and a plan for each of its children (100 a transaction)
+  council=$(curl -fs "${json[@]}" -X POST "$base/Organization" -d '{"resourceType":"Organization","identifier":[{"system":"https://fhir.childlink.uk/Id/la-number","value":"999"}],"type":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/organization-type","code":"govt"}]}],"name":"Bench Council"}' | jq -r .id)
+  started=$(date +%s.%N)
+  split -l 100 "$work/files/plans.txt" "$work/files/part-"
+  for part in "$work/files"/part-??; do
+    jq -R -s --arg council "Organization/$council" --arg start "$(date -d '-40 days' +%F)" '
+      split("\n") | map(select(length > 0)) | {resourceType: "Bundle", type: "transaction", entry: (map(
+        ("Patient?identifier=https://fhir.childlink.uk/Id/upn|" + .) as $child |
+        {request: {method: "PATCH", url: $child}, resource: {resourceType: "Parameters", parameter: [{name: "operation",
+          part: [{name: "type", valueCode: "add"}, {name: "path", valueString: "Patient"},
+                 {name: "name", valueString: "managingOrganization"}, {name: "value", valueReference: {reference: $council}}]}]}},
+        {request: {method: "POST", url: "Observation"}, resource: {resourceType: "Observation", status: "final",
+          category: [{coding: [{system: "https://fhir.childlink.uk/CodeSystem/agency", code: "social-care"}]}],
+          code: {coding: [{system: "https://fhir.childlink.uk/CodeSystem/observation-code", code: "cp-plan"}]},
+          subject: {reference: $child}, effectivePeriod: {start: $start}, performer: [{reference: $council}],
+          valueCodeableConcept: {coding: [{system: "https://fhir.childlink.uk/CodeSystem/cp-category", code: "NEG"}]}}}
+      ) | flatten)}' "$part" >"$part.json"
+    curl -fs -o /dev/null "${json[@]}" -X POST "$base" --data-binary @"$part.json" || { echo "plans refused: $part"; exit 1; }
+  done
+  printf '%-36s %8.1f s\n' "$(wc -l <"$work/files/plans.txt") plans, councils set" "$(echo "$(date +%s.%N) - $started" | bc)"
+fi
+
 cli import-attendance "$work/files/marks.csv"
 report "$(($(wc -l <"$work/files/marks.csv") - 1)) marks (CSV)" "$(($(wc -l <"$work/files/marks.csv") - 1))" marks
+
+if [ -n "$signals" ]; then
+  # the signals arrive as the flags are refreshed behind the import: wait until the council's worklist stops growing
+  imported=$(date +%s.%N)
+  last=-1 same=0 count=$(absence_tasks) at=$imported
+  while [ "$same" -lt 15 ]; do
+    sleep 2
+    count=$(absence_tasks)
+    if [ "$count" = "$last" ]; then same=$((same + 1)); else same=0 last=$count at=$(date +%s.%N); fi
+  done
+  printf '%-36s %8s     the last %.1f s after the import ended (%s children in the sample miss a fifth of sessions)\n' \
+    "absence signals on the council's list" "$count" "$(echo "$at - $imported" | bc)" \
+    "$(cat "$work/files/plans-absent.count")"
+fi
 echo "database: $(du -sh "$work/data/postgres" | cut -f1) on disk"

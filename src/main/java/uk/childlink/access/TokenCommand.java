@@ -78,7 +78,7 @@ public final class TokenCommand {
 		} catch (IllegalArgumentException e) {
 			err.println("token: " + e.getMessage());
 			err.println("usage: token --organisation school:URN|ods:CODE|la:NUMBER|SYSTEM|VALUE --agency "
-					+ "education|health|social-care|youth-justice|early-help --scope 'user/*.rs' [--role admin|break-glass] "
+					+ "education|health|social-care|youth-justice|early-help|police --scope 'user/*.rs' [--role admin|break-glass] "
 					+ "[--subject NAME] [--client ID] [--minutes 480] [--data-dir ./data]");
 			return 2;
 		}

@@ -25,6 +25,9 @@ import org.springframework.validation.annotation.Validated;
  * @param failuresBeforeError failed deliveries in a row after which a subscription's status is set to {@code error}
  *     (its owner sets it back to {@code requested} to resume)
  * @param deliveryThreads deliveries under way at once: one slow endpoint holds one of them, for the timeout at most
+ * @param missingEducationSchoolDays school days (Monday to Friday) after a child of compulsory school age leaves a
+ *     school's roll by which another school must have the child on roll or an admission planned; if none has, the
+ *     responsible council hears (topic {@code child-missing-education-1})
  */
 @Validated
 @ConfigurationProperties("childlink.signals")
@@ -36,4 +39,5 @@ public record SignalsProperties(
 		@NotNull @DefaultValue("10s") Duration deliveryTimeout,
 		@NotNull @DefaultValue("10s") Duration retry,
 		@Min(1) @DefaultValue("5") int failuresBeforeError,
-		@Min(1) @DefaultValue("4") int deliveryThreads) {}
+		@Min(1) @DefaultValue("4") int deliveryThreads,
+		@Min(1) @DefaultValue("10") int missingEducationSchoolDays) {}

@@ -11,6 +11,7 @@ import java.util.List;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.EpisodeOfCare;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -131,7 +132,12 @@ class SignalsIT extends IntegrationTest {
 		Org gp = health("gp");
 		Org school = school();
 		IIdType child = child(council, gp, "Unknown");
+		Org newSchool = school();
 		AbsenceFlags.awaitPersistent(client(), childWithWeek(child, school), java.time.Duration.ofSeconds(30));
+		client(school.token()).create().resource(Records.enrolment(new Reference(child.getValue()), school.ref(),
+				"2022-09-01", null)).execute();
+		client(newSchool.token()).create().resource(Records.enrolment(new Reference(child.getValue()),
+				newSchool.ref(), TODAY.toString(), null)).execute();
 		Patient moved = client().read().resource(Patient.class).withId(child).execute();
 		client().update().resource(moved.setManagingOrganization(otherCouncil.ref())).execute();
 
@@ -142,6 +148,7 @@ class SignalsIT extends IntegrationTest {
 		assertThat(tasks(gp, child)).extracting(SignalsIT::topic).containsExactly("child-protection-plan-1");
 		assertThat(tasks(council, child)).isEmpty();
 		assertThat(tasks(otherCouncil, child)).isEmpty();
+		assertThat(tasks(newSchool, child)).extracting(SignalsIT::topic).doesNotContain("child-moved-1");
 	}
 
 	@Test
@@ -161,6 +168,116 @@ class SignalsIT extends IntegrationTest {
 		assertThat(tasks(gp, child)).extracting(SignalsIT::topic).doesNotContain("child-moved-1");
 	}
 
+	@Test
+	void aPoliceReportedIncidentTellsTheChildsSchoolsWhomToCallAndNothingOfWhatHappened() {
+		Org council = council();
+		Org gp = health("gp");
+		Org school = school();
+		Org attendedSchool = school();
+		Org stranger = school();
+		Org police = police();
+		IIdType child = child(council, gp, "Encompass");
+		Reference childRef = new Reference(child.getValue());
+		client(school.token()).create().resource(Records.enrolment(childRef, school.ref(), "2022-09-01", null)).execute();
+		client(attendedSchool.token()).create().resource(AbsenceFlags.week(childRef, attendedSchool.ref(),
+				AbsenceFlags.firstMondayOfThisSchoolYear(), 10, 0)).execute();
+
+		IIdType incident = client(police.token()).create().resource(Records.domesticAbuseIncident(childRef,
+				police.ref(), TODAY.minusDays(1) + "T21:40:00+00:00")).execute().getId().toUnqualifiedVersionless();
+
+		// the school with the child on roll and the school that records its attendance
+		for (Org hears : List.of(school, attendedSchool)) {
+			Task task = awaitOne(hears, child, "domestic-abuse-incident-1", "incident");
+			assertThat(task.getRequester().getReference()).as("whom to call").isEqualTo(police.id());
+			assertThat(task.getFocus().getReference()).isEqualTo(incident.getValue());
+			assertThat(task.getDescription()).contains("before the next school day");
+			// the key adult reads the record with the school's own token: that it happened and when, nothing more
+			Observation record = client(hears.token()).read().resource(Observation.class).withId(incident).execute();
+			assertThat(record.hasValue()).isFalse();
+			assertThat(record.hasNote()).isFalse();
+		}
+		assertThat(tasks(gp, child)).isEmpty();
+		assertThat(tasks(council, child)).isEmpty();
+		assertThat(tasks(stranger, null)).isEmpty();
+		// what happened is not the police's to write here
+		Observation withContent = Records.domesticAbuseIncident(childRef, police.ref(), TODAY + "T08:00:00+00:00");
+		withContent.addNote().setText("Invented details");
+		assertThatThrownBy(() -> client(police.token()).create().resource(withContent).execute())
+				.isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode()).isEqualTo(422));
+	}
+
+	@Test
+	void aLookedAfterChildWhoChangesSchoolIsSignalledToTheOldAndTheNewSchool() {
+		Org council = council();
+		Org gp = health("gp");
+		Org school = school();
+		Org newSchool = school();
+		IIdType child = child(council, gp, "Transfer");
+		Reference childRef = new Reference(child.getValue());
+		client(school.token()).create().resource(Records.enrolment(childRef, school.ref(), "2022-09-01", null)).execute();
+		client().create().resource(Records.lookedAfter(childRef, council.ref(), TODAY.minusDays(30).toString(), null))
+				.execute();
+
+		EpisodeOfCare admission = Records.enrolment(childRef, newSchool.ref(), TODAY.plusDays(7).toString(), null)
+				.setStatus(EpisodeOfCare.EpisodeOfCareStatus.PLANNED);
+		client(newSchool.token()).create().resource(admission).execute();
+
+		Task previous = awaitOne(school, child, "child-moved-1", "new-school");
+		Task next = awaitOne(newSchool, child, "child-moved-1", "new-school");
+		assertThat(previous.getFor().getReference()).isEqualTo(next.getFor().getReference()).isEqualTo(child.getValue());
+		assertThat(tasks(council, child)).extracting(SignalsIT::topic).doesNotContain("child-moved-1");
+	}
+
+	@Test
+	void aChildOfSchoolAgeWhoLeavesARollAndJoinsNoOtherSchoolIsSignalledToTheCouncilOnceTheWaitIsOver() {
+		Org council = council();
+		Org gp = health("gp");
+		Org school = school();
+		Org nextSchool = school();
+
+		// left 30 days ago, of compulsory school age, on no other roll: the ten school days are over
+		IIdType missing = child(council, gp, "Leaver");
+		IIdType enrolment = leave(missing, school, TODAY.minusDays(30));
+		Task task = awaitOne(council, missing, "child-missing-education-1", "left-roll");
+		assertThat(task.getFocus().getReference()).isEqualTo(enrolment.getValue());
+		assertThat(task.getRequester().getReference()).as("the school that took the child off its roll")
+				.isEqualTo(school.id());
+		assertThat(tasks(gp, missing)).as("the council hears, not the GP").isEmpty();
+
+		// no signal: a child a new school has admitted; a child under compulsory school age; a leaving not recent (a
+		// history being loaded); a leaving whose ten school days are not over
+		IIdType admitted = child(council, gp, "Admitted");
+		client(nextSchool.token()).create().resource(Records.enrolment(new Reference(admitted.getValue()),
+				nextSchool.ref(), TODAY.minusDays(20).toString(), null)).execute();
+		leave(admitted, school, TODAY.minusDays(30));
+		IIdType young = child(council, gp, "Nursery", TODAY.minusYears(4).toString());
+		leave(young, school, TODAY.minusDays(30));
+		IIdType history = child(council, gp, "History");
+		client(school.token()).create().resource(Records.enrolment(new Reference(history.getValue()), school.ref(),
+				"2019-09-01", TODAY.minusYears(2).toString())).execute();
+		IIdType recent = child(council, gp, "Recent");
+		leave(recent, school, TODAY);
+
+		// signals are sent soonest due first: once a plan's (due now) has arrived, the ones due earlier were dealt with
+		for (IIdType child : List.of(admitted, young, history, recent)) {
+			client().create().resource(Records.cpPlan(new Reference(child.getValue()), council.ref(), TODAY.toString(),
+					null, "EMO")).execute();
+			awaitOne(gp, child, "child-protection-plan-1", "started");
+			assertThat(tasks(council, child)).as(child.getValue()).isEmpty();
+		}
+	}
+
+	/** The school enrols the child, then takes the child off its roll on {@code left}. */
+	private IIdType leave(IIdType child, Org school, LocalDate left) {
+		EpisodeOfCare enrolment = Records.enrolment(new Reference(child.getValue()), school.ref(), "2022-09-01", null);
+		IIdType id = client(school.token()).create().resource(enrolment).execute().getId().toUnqualifiedVersionless();
+		enrolment.setId(id);
+		enrolment.setStatus(EpisodeOfCare.EpisodeOfCareStatus.FINISHED).getPeriod()
+				.setEndElement(new org.hl7.fhir.r4.model.DateTimeType(left.toString()));
+		client(school.token()).update().resource(enrolment).execute();
+		return id;
+	}
+
 	private IIdType childWithWeek(IIdType child, Org school) {
 		client().create().resource(AbsenceFlags.week(new Reference(child.getValue()), school.ref(),
 				AbsenceFlags.firstMondayOfThisSchoolYear(), 8, 2)).execute();
@@ -168,7 +285,11 @@ class SignalsIT extends IntegrationTest {
 	}
 
 	private IIdType child(Org council, Org gp, String family) {
-		Patient patient = Fixtures.child(Fixtures.nextNhsNumber(), family, "Sig", "2016-03-03");
+		return child(council, gp, family, "2016-03-03");
+	}
+
+	private IIdType child(Org council, Org gp, String family, String born) {
+		Patient patient = Fixtures.child(Fixtures.nextNhsNumber(), family, "Sig", born);
 		patient.setManagingOrganization(council.ref()).addGeneralPractitioner(gp.ref());
 		return client().create().resource(patient).execute().getId().toUnqualifiedVersionless();
 	}
@@ -183,6 +304,12 @@ class SignalsIT extends IntegrationTest {
 		String urn = Records.nextUrn();
 		return register(Records.school(urn), Tokens.token().subject("teacher")
 				.organisation(Tokens.SCHOOL, urn).agency("education").scope("user/*.cruds").sign());
+	}
+
+	private Org police() {
+		String ods = "P" + Records.nextUrn();
+		return register(Records.policeForce(ods), Tokens.token().subject("officer")
+				.organisation(Tokens.ODS, ods).agency("police").scope("user/*.cruds").sign());
 	}
 
 	private Org health(String subject) {

@@ -1,5 +1,6 @@
 package uk.childlink.signals.events;
 
+import java.sql.Timestamp;
 import java.util.Collection;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -21,9 +22,10 @@ final class Outbox {
 		if (signals.isEmpty()) {
 			return;
 		}
-		sql.batchUpdate("INSERT INTO cl_signal (topic, event, child, focus, requester, previous_org, new_org) "
-				+ "VALUES (?, ?, ?, ?, ?, ?, ?)", signals.stream().map(s -> new Object[] {s.topic(), s.event(),
-						s.child(), s.focus(), s.requester(), s.previousOrg(), s.newOrg()}).toList());
+		sql.batchUpdate("INSERT INTO cl_signal (topic, event, child, focus, requester, previous_org, new_org, not_before) "
+				+ "VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?::timestamptz, now()))", signals.stream().map(s -> new Object[] {s.topic(),
+						s.event(), s.child(), s.focus(), s.requester(), s.previousOrg(), s.newOrg(),
+						s.due() == null ? null : Timestamp.from(s.due())}).toList());
 	}
 
 	/** The oldest signal due, locked for the caller's transaction (other processes skip it). */
@@ -31,7 +33,7 @@ final class Outbox {
 		return sql.query("SELECT id, topic, event, child, focus, requester, previous_org, new_org FROM cl_signal "
 				+ "WHERE sent IS NULL AND not_before <= now() ORDER BY not_before, id LIMIT 1 FOR UPDATE SKIP LOCKED",
 				(row, i) -> new Signal(row.getLong(1), row.getString(2), row.getString(3), row.getString(4),
-						row.getString(5), row.getString(6), row.getString(7), row.getString(8)))
+						row.getString(5), row.getString(6), row.getString(7), row.getString(8), null))
 				.stream().findFirst();
 	}
 

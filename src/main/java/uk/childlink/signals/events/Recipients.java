@@ -52,24 +52,42 @@ final class Recipients {
 		return organisations;
 	}
 
+	/** Whether the search of the child's record (a topic's {@code unlessFound}) finds anything. */
+	boolean anyFound(String searchOfTheChild, Signal signal, LocalDate today) {
+		SearchParameterMap search = search(searchOfTheChild, signal, today);
+		search.setLoadSynchronousUpTo(1);
+		return !dao(searchOfTheChild).searchForResources(search, new SystemRequestDetails()).isEmpty();
+	}
+
 	private List<String> found(SignalPolicy.Recipient recipient, Signal signal, LocalDate today) {
-		String url = recipient.search().replace("{childId}", signal.childId()).replace("{child}", signal.child())
-				.replace("{since}", today.minus(policy.recentPeriod()).toString());
-		String type = url.substring(0, url.indexOf('?'));
-		SearchParameterMap search = matchUrls.translateMatchUrl(url, fhir.getResourceDefinition(type));
-		search.setLoadSynchronous(true);
+		SearchParameterMap search = search(recipient.search(), signal, today);
 		if (recipient.latestBy() != null) {
 			search.setSort(new SortSpec(recipient.latestBy(), SortOrderEnum.DESC));
 			search.setLoadSynchronousUpTo(1);
 		}
 		List<String> organisations = new ArrayList<>();
-		IFhirResourceDao<?> dao = daos.getResourceDao(type);
-		for (IBaseResource resource : dao.searchForResources(search, new SystemRequestDetails())) {
+		for (IBaseResource resource : dao(recipient.search()).searchForResources(search, new SystemRequestDetails())) {
 			for (Reference ref : fhir.newTerser().getValues(resource, recipient.organisation(), Reference.class)) {
 				organisations.add(ref.getReferenceElement().toUnqualifiedVersionless().getValue());
 			}
 		}
 		return organisations;
+	}
+
+	private SearchParameterMap search(String template, Signal signal, LocalDate today) {
+		String url = template.replace("{childId}", signal.childId()).replace("{child}", signal.child())
+				.replace("{since}", today.minus(policy.recentPeriod()).toString());
+		SearchParameterMap search = matchUrls.translateMatchUrl(url, fhir.getResourceDefinition(type(url)));
+		search.setLoadSynchronous(true);
+		return search;
+	}
+
+	private IFhirResourceDao<?> dao(String url) {
+		return daos.getResourceDao(type(url));
+	}
+
+	private static String type(String url) {
+		return url.substring(0, url.indexOf('?'));
 	}
 
 	private static void add(Set<String> organisations, String org) {

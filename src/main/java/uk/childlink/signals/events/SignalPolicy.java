@@ -34,10 +34,11 @@ record SignalPolicy(String description, Period recentPeriod, List<Recipient> rec
 
 	/**
 	 * A topic: its events (code and the text a recipient reads), the records (Observation codes) of which one must be
-	 * open for it to be sent ({@code while}; none: always), and who hears.
+	 * open for it to be sent ({@code while}; none: always), a search of the child's record that, finding anything when
+	 * the signal is due, means it is no longer owed ({@code unlessFound}; none: always owed), and who hears.
 	 */
 	record Topic(String code, String title, String description, Map<String, String> events,
-			@JsonProperty("while") List<String> whileOpen, List<String> recipients) {}
+			@JsonProperty("while") List<String> whileOpen, String unlessFound, List<String> recipients) {}
 
 	SignalPolicy {
 		require(description, "description");
@@ -70,6 +71,10 @@ record SignalPolicy(String description, Period recentPeriod, List<Recipient> rec
 			if (!t.code().matches("[a-z][a-z0-9-]*-[0-9]+")) {
 				throw new IllegalStateException(LOCATION + ": topic " + t.code()
 						+ " is not a versioned kebab-case name (such as child-protection-plan-1)");
+			}
+			if (t.unlessFound() != null && (!t.unlessFound().contains("?") || !t.unlessFound().contains("{child"))) {
+				throw new IllegalStateException(LOCATION + ": topics[" + t.code()
+						+ "].unlessFound is not a search of the child's record (using {child} or {childId})");
 			}
 			if (!codes.add(t.code())) {
 				throw new IllegalStateException(LOCATION + ": topic " + t.code() + " is defined twice");

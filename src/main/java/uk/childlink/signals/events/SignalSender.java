@@ -91,6 +91,11 @@ final class SignalSender {
 					signal.topic(), signal.event());
 			return 0;
 		}
+		if (topic.unlessFound() != null && recipients.anyFound(topic.unlessFound(), signal, today)) {
+			log.debug("Signal {} ({} {}) of {} is no longer owed: not sent", signal.id(), signal.topic(), signal.event(),
+					signal.child());
+			return 0;
+		}
 		Set<String> organisations = recipients.of(topic, signal, today);
 		for (String organisation : organisations) {
 			String task = worklist.add(topic, signal, organisation);

@@ -4,12 +4,14 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.EpisodeOfCare;
 import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -17,6 +19,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import uk.childlink.platform.BeforeCommit;
 import uk.childlink.platform.Pipeline;
+import uk.childlink.schools.SchoolCalendar;
 
 /**
  * Recognises, in the transaction of every write (a client's, an import's or the server's own, such as an absence
@@ -33,13 +36,18 @@ final class SignalTrigger {
 
 	private final SignalPolicy policy;
 	private final OpenRecords openRecords;
+	private final SchoolRoll roll;
+	private final int missingEducationSchoolDays;
 	private final Outbox outbox;
 	private final Runnable wakeUpWorker;
 	private final Clock clock;
 
-	SignalTrigger(SignalPolicy policy, OpenRecords openRecords, Outbox outbox, Runnable wakeUpWorker, Clock clock) {
+	SignalTrigger(SignalPolicy policy, OpenRecords openRecords, SchoolRoll roll, int missingEducationSchoolDays,
+			Outbox outbox, Runnable wakeUpWorker, Clock clock) {
 		this.policy = policy;
 		this.openRecords = openRecords;
+		this.roll = roll;
+		this.missingEducationSchoolDays = missingEducationSchoolDays;
 		this.outbox = outbox;
 		this.wakeUpWorker = wakeUpWorker;
 		this.clock = clock;
@@ -63,13 +71,16 @@ final class SignalTrigger {
 			absence((Flag) before, flag, signals);
 		} else if (after instanceof Patient patient && before instanceof Patient previous) {
 			move(previous, patient, signals);
+		} else if (after instanceof EpisodeOfCare episode && SchoolRoll.enrolment(episode)) {
+			leftRoll((EpisodeOfCare) before, episode, signals);
+			newSchool((EpisodeOfCare) before, episode, signals);
 		}
 		if (!signals.isEmpty()) {
 			BeforeCommit.of(this, Owed::new).signals.addAll(signals);
 		}
 	}
 
-	/** A plan or looked-after status that opens or closes; a suspension or exclusion recorded. */
+	/** A plan or looked-after status that opens or closes; a suspension, an exclusion or a police incident recorded. */
 	private void observation(Observation before, Observation after, List<Signal> signals) {
 		String code = OpenRecords.ourCode(after);
 		String child = child(after.getSubject());
@@ -91,6 +102,11 @@ final class SignalTrigger {
 			case "suspension", "permanent-exclusion" -> {
 				if (before == null) {
 					signals.add(Signal.of("looked-after-child-excluded-1", code, child, focus, recorder));
+				}
+			}
+			case "domestic-abuse-incident" -> {
+				if (before == null) {
+					signals.add(Signal.of("domestic-abuse-incident-1", "incident", child, focus, recorder));
 				}
 			}
 			default -> {}
@@ -123,6 +139,45 @@ final class SignalTrigger {
 		String newGp = firstOrganisation(after.getGeneralPractitioner());
 		if (newGp != null && !newGp.equals(previousGp)) {
 			signals.add(Signal.move("new-gp-practice", child, previousGp, newGp));
+		}
+	}
+
+	/**
+	 * A child of compulsory school age taken off a school's roll (an enrolment finished, recently: not a history being
+	 * loaded), due when the school days to find a new school have passed. A changed leaving date is not a new leaving.
+	 */
+	private void leftRoll(EpisodeOfCare before, EpisodeOfCare after, List<Signal> signals) {
+		if (after.getStatus() != EpisodeOfCare.EpisodeOfCareStatus.FINISHED
+				|| before != null && before.getStatus() == EpisodeOfCare.EpisodeOfCareStatus.FINISHED) {
+			return;
+		}
+		String child = child(after.getPatient());
+		LocalDate left = SchoolRoll.day(after.getPeriod().getEndElement().getValueAsString());
+		LocalDate today = LocalDate.now(clock);
+		if (child == null || left == null || left.isBefore(today.minus(policy.recentPeriod()))) {
+			return;
+		}
+		LocalDate born = roll.birthDate(child);
+		if (born == null || !SchoolCalendar.compulsorySchoolAge(born, left)) {
+			return;
+		}
+		Instant due = SchoolCalendar.schoolDaysAfter(left, missingEducationSchoolDays).plusDays(1)
+				.atStartOfDay(clock.getZone()).toInstant();
+		signals.add(Signal.leftRoll(child, id(after), reference(after.getManagingOrganization()), due));
+	}
+
+	/** An admission recorded (planned or active) by a school other than that of the child's latest enrolment. */
+	private void newSchool(EpisodeOfCare before, EpisodeOfCare after, List<Signal> signals) {
+		boolean admitted = after.getStatus() == EpisodeOfCare.EpisodeOfCareStatus.PLANNED
+				|| after.getStatus() == EpisodeOfCare.EpisodeOfCareStatus.ACTIVE;
+		String child = child(after.getPatient());
+		String school = reference(after.getManagingOrganization());
+		if (before != null || !admitted || child == null || school == null) {
+			return;
+		}
+		String previous = roll.previousSchool(child, id(after));
+		if (!school.equals(previous)) {
+			signals.add(Signal.move("new-school", child, previous, school));
 		}
 	}
 

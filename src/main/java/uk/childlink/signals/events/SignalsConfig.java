@@ -8,7 +8,9 @@ import java.time.Clock;
 import java.time.ZoneId;
 import java.util.List;
 import javax.sql.DataSource;
+import org.hl7.fhir.r4.model.EpisodeOfCare;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.beans.factory.DisposableBean;
@@ -59,7 +61,9 @@ class SignalsConfig implements DisposableBean, Pipeline.Contributor {
 			}
 			return sent;
 		});
-		trigger = new SignalTrigger(policy, new OpenRecords(daos.getResourceDao(Observation.class)), outbox,
+		trigger = new SignalTrigger(policy, new OpenRecords(daos.getResourceDao(Observation.class)),
+				new SchoolRoll(daos.getResourceDao(Patient.class), daos.getResourceDao(EpisodeOfCare.class)),
+				settings.missingEducationSchoolDays(), outbox,
 				settings.worker() ? signalWorker::wakeUp : () -> {}, uk);
 		subscriptionRules = new SubscriptionRules(policy, endpoints, related, notifications, fhir);
 		capabilities = new TopicCapabilities(policy);

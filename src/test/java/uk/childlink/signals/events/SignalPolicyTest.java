@@ -44,20 +44,24 @@ class SignalPolicyTest {
 	@Test
 	void aBrokenPolicyIsRefusedWithAMessageNamingTheProblem() {
 		SignalPolicy.Topic topic = new SignalPolicy.Topic("child-protection-plan-1", "t", "d",
-				Map.of("started", "A plan started."), List.of(), List.of("gp-practice"));
+				Map.of("started", "A plan started."), List.of(), null, List.of("gp-practice"));
 		assertThat(new SignalPolicy("d", Period.ofYears(1), List.of(GP), List.of(topic)).topic("child-protection-plan-1"))
 				.isPresent();
 		assertThatThrownBy(() -> new SignalPolicy("d", Period.ofYears(1), List.of(GP, GP), List.of(topic)))
 				.hasMessageContaining("recipient gp-practice is defined twice");
 		assertThatThrownBy(() -> new SignalPolicy("d", Period.ofYears(1), List.of(GP), List.of(new SignalPolicy.Topic(
-				"child-protection-plan-1", "t", "d", Map.of("started", "x"), List.of(), List.of("school")))))
+				"child-protection-plan-1", "t", "d", Map.of("started", "x"), List.of(), null, List.of("school")))))
 				.hasMessageContaining("names recipient school, which is not defined");
 		assertThatThrownBy(() -> new SignalPolicy("d", Period.ofYears(1), List.of(GP), List.of(new SignalPolicy.Topic(
-				"Child Protection", "t", "d", Map.of("started", "x"), List.of(), List.of("gp-practice")))))
+				"Child Protection", "t", "d", Map.of("started", "x"), List.of(), null, List.of("gp-practice")))))
 				.hasMessageContaining("not a versioned kebab-case name");
 		assertThatThrownBy(() -> new SignalPolicy("d", Period.ofYears(1), List.of(GP), List.of(new SignalPolicy.Topic(
-				"child-protection-plan-1", "t", "d", Map.of("started", "x"), null, List.of("gp-practice")))))
+				"child-protection-plan-1", "t", "d", Map.of("started", "x"), null, null, List.of("gp-practice")))))
 				.hasMessageContaining("while is missing");
+		assertThatThrownBy(() -> new SignalPolicy("d", Period.ofYears(1), List.of(GP), List.of(new SignalPolicy.Topic(
+				"child-protection-plan-1", "t", "d", Map.of("started", "x"), List.of(), "EpisodeOfCare?status=active",
+				List.of("gp-practice")))))
+				.hasMessageContaining("unlessFound is not a search of the child's record");
 		assertThatThrownBy(() -> new SignalPolicy("d", Period.ofYears(1), List.of(new SignalPolicy.Recipient(
 				"school", "d", List.of("education"), "Observation?code=x", "Observation.performer", null)), List.of(topic)))
 				.hasMessageContaining("recipient school needs a search of the child's record");
