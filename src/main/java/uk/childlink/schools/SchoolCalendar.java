@@ -48,6 +48,22 @@ public final class SchoolCalendar {
 		return !day.isBefore(compulsoryFrom(birthDate)) && !day.isAfter(compulsoryUntil(birthDate));
 	}
 
+	/** The birth dates of the children of compulsory school age on a day: from {@code earliest} to {@code latest}. */
+	public record BirthDates(LocalDate earliest, LocalDate latest) {}
+
+	/** The birth dates of the children who are of compulsory school age on {@code day} (both rules are monotone). */
+	public static BirthDates compulsorySchoolAgeOn(LocalDate day) {
+		LocalDate latest = day.minusYears(5);
+		while (compulsoryFrom(latest).isAfter(day)) {
+			latest = latest.minusDays(1);
+		}
+		LocalDate earliest = day.minusYears(17);
+		while (compulsoryUntil(earliest).isBefore(day)) {
+			earliest = earliest.plusDays(1);
+		}
+		return new BirthDates(earliest, latest);
+	}
+
 	/**
 	 * The day on which {@code schoolDays} school days after {@code day} have passed, counting Monday to Friday: the
 	 * server knows no council's term dates, so a holiday counts as school days (a wait that ends in a holiday ends

@@ -37,6 +37,20 @@ class SchoolCalendarTest {
 	}
 
 	@Test
+	void theChildrenOfCompulsorySchoolAgeOnADayAreThoseBornBetweenTwoDates() {
+		// on 3 December 2026: born by 31 August 2021 (5 on the prescribed day 31 August 2026; born a day later, the
+		// prescribed day is 31 December 2026), and not before 1 September 2010 (born on 31 August 2010, 16 in the school
+		// year 2025-26, whose leaving date was 26 June 2026)
+		SchoolCalendar.BirthDates born = SchoolCalendar.compulsorySchoolAgeOn(LocalDate.parse("2026-12-03"));
+		assertThat(born.latest()).isEqualTo("2021-08-31");
+		assertThat(born.earliest()).isEqualTo("2010-09-01");
+		for (LocalDate b = LocalDate.parse("2010-08-01"); b.isBefore(LocalDate.parse("2021-10-01")); b = b.plusDays(1)) {
+			assertThat(SchoolCalendar.compulsorySchoolAge(b, LocalDate.parse("2026-12-03")))
+					.as(b.toString()).isEqualTo(!b.isBefore(born.earliest()) && !b.isAfter(born.latest()));
+		}
+	}
+
+	@Test
 	void schoolDaysAreMondayToFriday() {
 		// left on Friday 4 December 2026: ten school days are 7-11 and 14-18 December
 		assertThat(SchoolCalendar.schoolDaysAfter(LocalDate.parse("2026-12-04"), 10)).isEqualTo("2026-12-18");

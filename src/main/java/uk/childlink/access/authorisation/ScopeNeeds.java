@@ -60,7 +60,8 @@ final class ScopeNeeds {
 			Map.entry("$translate", Operation.of()),
 			Map.entry("$subsumes", Operation.of()),
 			Map.entry("$meta", Operation.of()),
-			Map.entry("$status", Operation.of(new Need("Subscription", Access.READ))));
+			Map.entry("$status", Operation.of(new Need("Subscription", Access.READ))),
+			Map.entry("$children-missing-education", Operation.of(new Need("Patient", Access.SEARCH))));
 
 	private static final Operation ADMIN_ONLY = Operation.adminWith();
 
