@@ -103,6 +103,13 @@ public final class Records {
 		return obs;
 	}
 
+	/** A child-in-need episode (primary need N4, family in acute stress) recorded by the council. */
+	public static Observation childInNeed(Reference child, Reference council, String start, String end) {
+		Observation obs = observation("cin-primary-need", "social-care", child, council, start, end);
+		obs.setValue(new CodeableConcept(new Coding(BASE + "/CodeSystem/cin-primary-need", "N4", null)));
+		return obs;
+	}
+
 	/** Looked-after status (full care order) recorded by the council. */
 	public static Observation lookedAfter(Reference child, Reference council, String start, String end) {
 		Observation obs = observation("lac-legal-status", "social-care", child, council, start, end);

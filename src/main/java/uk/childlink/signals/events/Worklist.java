@@ -8,7 +8,8 @@ import org.hl7.fhir.r4.model.Task;
 /**
  * A signal on the recipient's worklist: a {@code Task} the organisation owns ({@code Task?owner=...&status=requested}),
  * for the child, naming the topic and the event, the record it comes from ({@code focus}) and whom to call
- * ({@code requester}); ids only, never the record's content. Found by its identifier
+ * ({@code requester}), and for a move the previous and the new organisation ({@code input}, typed by text
+ * {@code previous-organisation} and {@code new-organisation}); ids only, never the record's content. Found by its identifier
  * ({@code https://fhir.childlink.uk/Id/signal|<signal id>-<organisation id>}), so a signal sent again after a failure
  * does not add it twice. The recipient closes it by setting its status (completed, rejected...).
  */
@@ -40,6 +41,12 @@ final class Worklist {
 		}
 		if (signal.requester() != null) {
 			task.setRequester(new Reference(signal.requester()));
+		}
+		if (signal.previousOrg() != null) {
+			task.addInput().setValue(new Reference(signal.previousOrg())).getType().setText("previous-organisation");
+		}
+		if (signal.newOrg() != null) {
+			task.addInput().setValue(new Reference(signal.newOrg())).getType().setText("new-organisation");
 		}
 		task.setOwner(new Reference(organisation));
 		task.setAuthoredOn(new java.util.Date());
