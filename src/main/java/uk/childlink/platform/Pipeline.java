@@ -111,7 +111,8 @@ public final class Pipeline {
 		DERIVED(Order.DERIVED, Broadcaster.STORAGE, false,
 				"a child's absence flag owed, in the transaction that writes an attendance record; worked once it commits"),
 		SIGNALS(Order.SIGNALS, Broadcaster.STORAGE, false,
-				"the signals a write makes (a plan opened, a flag raised, a move...), in its transaction; sent once it commits"),
+				"the signals a write makes (a plan opened, a flag raised, a move, a child off a school's roll...), in its "
+						+ "transaction; sent once it commits (or, for a child off roll, once it is due)"),
 		WRITE_AUDIT(Order.WRITE_AUDIT, Broadcaster.STORAGE, false,
 				"each write's audit record, in the write's transaction"),
 		WRITE_RETRY(Order.WRITE_RETRY, Broadcaster.REQUESTS, false,
