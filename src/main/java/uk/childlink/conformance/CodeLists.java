@@ -23,6 +23,7 @@ public final class CodeLists {
 	public static final String OBSERVATION_CODE = "https://fhir.childlink.uk/CodeSystem/observation-code";
 	/** The episodes recorded as EpisodeOfCare: {@code school-enrolment}, a child on a school's roll. */
 	public static final String EPISODE_TYPE = "https://fhir.childlink.uk/CodeSystem/episode-type";
+	public static final String SCHOOL_ENROLMENT = "school-enrolment";
 
 	private final Map<String, Map<String, CodeSystem.ConceptDefinitionComponent>> concepts = new HashMap<>();
 	private final java.util.Set<String> complete = new java.util.HashSet<>();

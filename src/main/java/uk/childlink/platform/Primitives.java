@@ -1,5 +1,6 @@
 package uk.childlink.platform;
 
+import java.time.LocalDate;
 import java.util.Objects;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
 
@@ -21,6 +22,15 @@ public final class Primitives {
 	/** The value as FHIR writes it, or null when the element is missing or carries only extensions. */
 	public static String text(IPrimitiveType<?> element) {
 		return element == null || element.getValue() == null ? null : element.getValueAsString();
+	}
+
+	/**
+	 * The calendar day of a FHIR date or dateTime as written (not an instant converted between zones); null when it has
+	 * no value or is less precise than a day (a year, a month).
+	 */
+	public static LocalDate day(IPrimitiveType<?> element) {
+		String text = text(element);
+		return text != null && text.length() >= 10 ? LocalDate.parse(text.substring(0, 10)) : null;
 	}
 
 	/** Whether the element has a value (not only extensions). */

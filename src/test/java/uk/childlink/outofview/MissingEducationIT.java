@@ -22,6 +22,8 @@ import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.Test;
 import uk.childlink.support.Fixtures;
 import uk.childlink.support.IntegrationTest;
+import uk.childlink.support.Organisations;
+import uk.childlink.support.Organisations.Org;
 import uk.childlink.support.Records;
 import uk.childlink.support.Tokens;
 
@@ -35,12 +37,6 @@ class MissingEducationIT extends IntegrationTest {
 	private static final LocalDate TODAY = LocalDate.now(ZoneId.of("Europe/London"));
 	private static final String SINCE = "https://fhir.childlink.uk/StructureDefinition/out-of-view-since";
 	private static final String REASON = "https://fhir.childlink.uk/StructureDefinition/out-of-view-reason";
-
-	private record Org(Reference ref, String token) {
-		String id() {
-			return ref.getReference();
-		}
-	}
 
 	@Test
 	void aCouncilListsItsChildrenOfSchoolAgeOnNoRollLongestFirstWithSinceWhenAndWhy() {
@@ -111,7 +107,7 @@ class MissingEducationIT extends IntegrationTest {
 						new StringType(council.id())).useHttpGet().returnResourceType(Bundle.class).execute())
 				.isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode()).isEqualTo(403));
 		// a token without the scope to search children
-		String noScope = Tokens.token().subject("reader").organisation(Tokens.LA, laNumbers.get(council.id()))
+		String noScope = Tokens.token().subject("reader").organisation(Tokens.LA, council.identifier())
 				.agency("social-care").scope("user/Observation.rs").sign();
 		assertThat(http(noScope).get("/fhir/Patient/$children-missing-education").status()).isEqualTo(403);
 
@@ -157,24 +153,11 @@ class MissingEducationIT extends IntegrationTest {
 		return client().create().resource(patient).execute().getId().toUnqualifiedVersionless();
 	}
 
-	private final java.util.Map<String, String> laNumbers = new java.util.HashMap<>();
-
 	private Org council() {
-		String la = Records.nextLaNumber();
-		Org org = register(Records.localAuthority(la), Tokens.token().subject("officer")
-				.organisation(Tokens.LA, la).agency("social-care").scope("user/*.cruds").sign());
-		laNumbers.put(org.id(), la);
-		return org;
+		return Organisations.council(client());
 	}
 
 	private Org school() {
-		String urn = Records.nextUrn();
-		return register(Records.school(urn), Tokens.token().subject("teacher")
-				.organisation(Tokens.SCHOOL, urn).agency("education").scope("user/*.cruds").sign());
-	}
-
-	private Org register(org.hl7.fhir.r4.model.Organization org, String token) {
-		IIdType id = client().create().resource(org).execute().getId().toUnqualifiedVersionless();
-		return new Org(new Reference(id.getValue()), token);
+		return Organisations.school(client());
 	}
 }

@@ -2,6 +2,7 @@ package uk.childlink.outofview;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
@@ -12,9 +13,11 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
 import uk.childlink.support.Fixtures;
+import uk.childlink.support.Eventually;
 import uk.childlink.support.IntegrationTest;
+import uk.childlink.support.Organisations;
+import uk.childlink.support.Organisations.Org;
 import uk.childlink.support.Records;
-import uk.childlink.support.Tokens;
 
 /**
  * A council's list of the children who became its responsibility in the last N days while a plan, a child-in-need
@@ -24,12 +27,6 @@ import uk.childlink.support.Tokens;
 class NewlyResponsibleIT extends IntegrationTest {
 
 	private static final LocalDate TODAY = LocalDate.now(ZoneId.of("Europe/London"));
-
-	private record Org(Reference ref, String token) {
-		String id() {
-			return ref.getReference();
-		}
-	}
 
 	@Test
 	void aCouncilListsTheChildrenWhoBecameItsResponsibilityWithAPlanOrEpisodeOpen() {
@@ -75,21 +72,9 @@ class NewlyResponsibleIT extends IntegrationTest {
 				+ "&business-status=https://fhir.childlink.uk/CodeSystem/signal-event|new-council"
 				+ "&authored-on=ge" + TODAY.minusDays(30) + "&patient.organization=" + council.id()
 				+ "&_include=Task:patient";
-		long deadline = System.nanoTime() + 30_000_000_000L;
-		Bundle found;
-		do {
-			found = client(council.token()).search().byUrl(url).returnBundle(Bundle.class).execute();
-			if (found.getEntry().stream().filter(e -> e.getResource() instanceof Task).count() >= expected) {
-				return found;
-			}
-			try {
-				Thread.sleep(200);
-			} catch (InterruptedException e) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(e);
-			}
-		} while (System.nanoTime() < deadline);
-		return found;
+		return Eventually.poll(() -> client(council.token()).search().byUrl(url).returnBundle(Bundle.class).execute(),
+				found -> found.getEntry().stream().filter(e -> e.getResource() instanceof Task).count() >= expected,
+				Duration.ofSeconds(30));
 	}
 
 	private void move(IIdType child, Org to) {
@@ -104,10 +89,6 @@ class NewlyResponsibleIT extends IntegrationTest {
 	}
 
 	private Org council() {
-		String la = Records.nextLaNumber();
-		Org org = new Org(new Reference(client().create().resource(Records.localAuthority(la)).execute().getId()
-				.toUnqualifiedVersionless().getValue()), null);
-		return new Org(org.ref(), Tokens.token().subject("officer").organisation(Tokens.LA, la).agency("social-care")
-				.scope("user/*.cruds").sign());
+		return Organisations.council(client());
 	}
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
@@ -18,10 +19,12 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
 import uk.childlink.support.AbsenceFlags;
+import uk.childlink.support.Eventually;
 import uk.childlink.support.Fixtures;
 import uk.childlink.support.IntegrationTest;
+import uk.childlink.support.Organisations;
+import uk.childlink.support.Organisations.Org;
 import uk.childlink.support.Records;
-import uk.childlink.support.Tokens;
 
 /**
  * The signals (signals/topics.json) reach the worklists of the organisations that should act, over HTTP with their
@@ -32,13 +35,6 @@ class SignalsIT extends IntegrationTest {
 
 	private static final String TOPIC = "https://fhir.childlink.uk/CodeSystem/signal-topic";
 	private static final LocalDate TODAY = LocalDate.now(ZoneId.of("Europe/London"));
-
-	/** An organisation, registered, with a user's token acting for it. */
-	private record Org(Reference ref, String token) {
-		String id() {
-			return ref.getReference();
-		}
-	}
 
 	@Test
 	void aChildProtectionPlanTellsTheGpSchoolAndHealthVisitorThatThereIsOneAndWhomToCall() {
@@ -133,7 +129,7 @@ class SignalsIT extends IntegrationTest {
 		Org school = school();
 		IIdType child = child(council, gp, "Unknown");
 		Org newSchool = school();
-		AbsenceFlags.awaitPersistent(client(), childWithWeek(child, school), java.time.Duration.ofSeconds(30));
+		AbsenceFlags.awaitPersistent(client(), childWithWeek(child, school), Duration.ofSeconds(30));
 		client(school.token()).create().resource(Records.enrolment(new Reference(child.getValue()), school.ref(),
 				"2022-09-01", null)).execute();
 		client(newSchool.token()).create().resource(Records.enrolment(new Reference(child.getValue()),
@@ -295,32 +291,19 @@ class SignalsIT extends IntegrationTest {
 	}
 
 	private Org council() {
-		String la = Records.nextLaNumber();
-		return register(Records.localAuthority(la), Tokens.token().subject("social-worker")
-				.organisation(Tokens.LA, la).agency("social-care").scope("user/*.cruds").sign());
+		return Organisations.council(client());
 	}
 
 	private Org school() {
-		String urn = Records.nextUrn();
-		return register(Records.school(urn), Tokens.token().subject("teacher")
-				.organisation(Tokens.SCHOOL, urn).agency("education").scope("user/*.cruds").sign());
+		return Organisations.school(client());
 	}
 
 	private Org police() {
-		String ods = "P" + Records.nextUrn();
-		return register(Records.policeForce(ods), Tokens.token().subject("officer")
-				.organisation(Tokens.ODS, ods).agency("police").scope("user/*.cruds").sign());
+		return Organisations.police(client());
 	}
 
 	private Org health(String subject) {
-		String ods = "S" + Records.nextUrn();
-		return register(Records.healthProvider(ods), Tokens.token().subject(subject)
-				.organisation(Tokens.ODS, ods).agency("health").scope("user/*.cruds").sign());
-	}
-
-	private Org register(org.hl7.fhir.r4.model.Organization org, String token) {
-		IIdType id = client().create().resource(org).execute().getId().toUnqualifiedVersionless();
-		return new Org(new Reference(id.getValue()), token);
+		return Organisations.health(client(), subject);
 	}
 
 	/** The organisation's worklist (about the child, when given), as it searches it with its own token. */
@@ -332,23 +315,14 @@ class SignalsIT extends IntegrationTest {
 
 	/** Waits for the one Task of the topic and event about the child on the organisation's worklist. */
 	private Task awaitOne(Org org, IIdType child, String topic, String event) {
-		long deadline = System.nanoTime() + 30_000_000_000L;
-		List<Task> found = List.of();
-		while (System.nanoTime() < deadline) {
-			found = tasks(org, child).stream().filter(t -> topic.equals(topic(t))
-					&& event.equals(t.getBusinessStatus().getCodingFirstRep().getCode())).toList();
-			if (!found.isEmpty()) {
-				assertThat(found).as("one Task per signal and organisation").hasSize(1);
-				return found.get(0);
-			}
-			try {
-				Thread.sleep(200);
-			} catch (InterruptedException e) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(e);
-			}
+		List<Task> found = Eventually.poll(() -> tasks(org, child).stream().filter(t -> topic.equals(topic(t))
+				&& event.equals(t.getBusinessStatus().getCodingFirstRep().getCode())).toList(), heard -> !heard.isEmpty(),
+				Duration.ofSeconds(30));
+		if (found.isEmpty()) {
+			throw new AssertionError(org.id() + " did not hear " + topic + " " + event + " about " + child.getValue());
 		}
-		throw new AssertionError(org.id() + " did not hear " + topic + " " + event + " about " + child.getValue());
+		assertThat(found).as("one Task per signal and organisation").hasSize(1);
+		return found.get(0);
 	}
 
 	private static String topic(Task task) {

@@ -24,22 +24,12 @@ public final class Signals {
 
 	/** Signals are sent in the background: waits (up to {@code timeout}) for the child to have {@code count} Tasks. */
 	public static List<Task> await(IGenericClient client, IIdType child, int count, Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		List<Task> last = List.of();
-		while (System.nanoTime() < deadline) {
-			last = of(client, child);
-			if (last.size() >= count) {
-				return last;
-			}
-			try {
-				Thread.sleep(200);
-			} catch (InterruptedException e) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(e);
-			}
+		List<Task> last = Eventually.poll(() -> of(client, child), tasks -> tasks.size() >= count, timeout);
+		if (last.size() < count) {
+			throw new AssertionError("the Tasks of " + child.getValue() + " did not reach " + count + "; last seen: "
+					+ last.size());
 		}
-		throw new AssertionError("the Tasks of " + child.getValue() + " did not reach " + count + "; last seen: "
-				+ last.size());
+		return last;
 	}
 
 	/**

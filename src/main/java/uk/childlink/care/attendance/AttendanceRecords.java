@@ -11,10 +11,10 @@ import ca.uhn.fhir.rest.param.TokenParam;
 import java.time.LocalDate;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IIdType;
-import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Period;
+import uk.childlink.platform.Primitives;
 
 /**
  * Reads a child's attendance records (Observations of the ChildLink attendance profile) and adds them up. A record
@@ -69,10 +69,10 @@ class AttendanceRecords {
 
 	/** Whether {@code outer} holds {@code inner} and is longer. */
 	private static boolean encloses(Period outer, Period inner) {
-		LocalDate outerStart = day(outer.getStartElement());
-		LocalDate outerEnd = day(outer.getEndElement());
-		LocalDate innerStart = day(inner.getStartElement());
-		LocalDate innerEnd = day(inner.getEndElement());
+		LocalDate outerStart = Primitives.day(outer.getStartElement());
+		LocalDate outerEnd = Primitives.day(outer.getEndElement());
+		LocalDate innerStart = Primitives.day(inner.getStartElement());
+		LocalDate innerEnd = Primitives.day(inner.getEndElement());
 		if (outerStart == null || outerEnd == null || innerStart == null || innerEnd == null) {
 			return false;
 		}
@@ -87,8 +87,8 @@ class AttendanceRecords {
 	}
 
 	static boolean within(Period period, LocalDate start, LocalDate end) {
-				LocalDate first = day(period.getStartElement());
-		LocalDate last = day(period.getEndElement());
+				LocalDate first = Primitives.day(period.getStartElement());
+		LocalDate last = Primitives.day(period.getEndElement());
 		return first != null && last != null && !first.isBefore(start) && !last.isAfter(end);
 	}
 
@@ -105,14 +105,5 @@ class AttendanceRecords {
 				.filter(c -> c.getValue() instanceof IntegerType sessions && sessions.hasValue())
 				.mapToInt(c -> ((IntegerType) c.getValue()).getValue())
 				.sum();
-	}
-
-	/**
-	 * The calendar day as the school wrote it (a register date, not an instant to convert between zones); null for
-	 * a month or a year, which cannot be placed within the period.
-	 */
-	private static LocalDate day(DateTimeType value) {
-		String text = value.getValueAsString();
-		return text != null && text.length() >= 10 ? LocalDate.parse(text.substring(0, 10)) : null;
 	}
 }

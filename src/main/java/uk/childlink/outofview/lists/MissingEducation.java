@@ -18,6 +18,7 @@ import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.EpisodeOfCare;
 import org.hl7.fhir.r4.model.Patient;
 import uk.childlink.conformance.CodeLists;
+import uk.childlink.platform.Primitives;
 import uk.childlink.schools.SchoolCalendar;
 
 /**
@@ -28,7 +29,7 @@ import uk.childlink.schools.SchoolCalendar;
  */
 final class MissingEducation {
 
-	private static final String ENROLMENTS = "EpisodeOfCare?type=" + CodeLists.EPISODE_TYPE + "|school-enrolment"
+	private static final String ENROLMENTS = "EpisodeOfCare?type=" + CodeLists.EPISODE_TYPE + "|" + CodeLists.SCHOOL_ENROLMENT
 			+ "&patient.organization=";
 
 	/** A child on the list: off roll since {@code since}, having left {@code lastSchool} (null: no enrolment recorded). */
@@ -112,7 +113,7 @@ final class MissingEducation {
 	}
 
 	private static LocalDate end(EpisodeOfCare enrolment) {
-		String end = enrolment.getPeriod().getEndElement().getValueAsString();
-		return end == null || end.length() < 10 ? LocalDate.MIN : LocalDate.parse(end.substring(0, 10));
+		LocalDate end = Primitives.day(enrolment.getPeriod().getEndElement());
+		return end == null ? LocalDate.MIN : end;
 	}
 }

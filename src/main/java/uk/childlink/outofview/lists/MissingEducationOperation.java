@@ -18,6 +18,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.StringType;
 import uk.childlink.access.Caller;
 import uk.childlink.access.RelatedOrganisations;
+import uk.childlink.platform.Primitives;
 import uk.childlink.schools.SchoolCalendar;
 
 /**
@@ -86,9 +87,8 @@ final class MissingEducationOperation {
 				search.addExtension(SINCE, new DateType(entry.since().toString()));
 				search.addExtension(REASON, new StringType("Left the roll of " + entry.lastSchool() + " on "
 						+ entry.since() + "; no school has the child on roll or an admission planned"));
-			} else if (child.hasBirthDate()) {
-				LocalDate since = SchoolCalendar.compulsoryFrom(LocalDate.parse(child.getBirthDateElement()
-						.getValueAsString().substring(0, 10)));
+			} else if (Primitives.day(child.getBirthDateElement()) != null) {
+				LocalDate since = SchoolCalendar.compulsoryFrom(Primitives.day(child.getBirthDateElement()));
 				search.addExtension(SINCE, new DateType(since.toString()));
 				search.addExtension(REASON, new StringType("No school enrolment recorded; of compulsory school age since "
 						+ since));

@@ -10,6 +10,7 @@ import java.util.List;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Period;
 import uk.childlink.conformance.CodeLists;
+import uk.childlink.platform.Primitives;
 
 /**
  * A child's records that are open on a day: a child protection plan, a child-in-need episode, looked-after status
@@ -49,8 +50,8 @@ final class OpenRecords {
 		if (!period.hasEnd()) {
 			return true;
 		}
-		String end = period.getEndElement().getValueAsString();
-		return end.length() >= 10 && LocalDate.parse(end.substring(0, 10)).isAfter(day);
+		LocalDate end = Primitives.day(period.getEndElement());
+		return end != null && end.isAfter(day);
 	}
 
 	/** The Observation's ChildLink code, or null. */

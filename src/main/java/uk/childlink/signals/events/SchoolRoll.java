@@ -14,14 +14,13 @@ import org.hl7.fhir.r4.model.EpisodeOfCare;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import uk.childlink.conformance.CodeLists;
+import uk.childlink.platform.Primitives;
 
 /**
  * What the roll events need of a child's record, read in the write's own transaction: the birth date, and the school of
  * the child's latest enrolment before this one (school-enrolment EpisodeOfCare).
  */
 final class SchoolRoll {
-
-	static final String ENROLMENT = "school-enrolment";
 
 	private final IFhirResourceDao<Patient> patients;
 	private final IFhirResourceDao<EpisodeOfCare> episodes;
@@ -33,14 +32,13 @@ final class SchoolRoll {
 
 	static boolean enrolment(EpisodeOfCare episode) {
 		return episode.getType().stream().flatMap(type -> type.getCoding().stream())
-				.anyMatch(c -> CodeLists.EPISODE_TYPE.equals(c.getSystem()) && ENROLMENT.equals(c.getCode()));
+				.anyMatch(c -> CodeLists.EPISODE_TYPE.equals(c.getSystem()) && CodeLists.SCHOOL_ENROLMENT.equals(c.getCode()));
 	}
 
 	/** The child's ({@code Patient/<id>}) birth date; null if unknown or the child is not there. */
 	LocalDate birthDate(String child) {
 		try {
-			return day(patients.read(new IdType(child), new SystemRequestDetails()).getBirthDateElement()
-					.getValueAsString());
+			return Primitives.day(patients.read(new IdType(child), new SystemRequestDetails()).getBirthDateElement());
 		} catch (ResourceNotFoundException | ResourceGoneException e) {
 			return null;
 		}
@@ -53,20 +51,15 @@ final class SchoolRoll {
 	String previousSchool(String child, String except) {
 		SearchParameterMap search = SearchParameterMap.newSynchronous()
 				.add(EpisodeOfCare.SP_PATIENT, new ReferenceParam(child))
-				.add(EpisodeOfCare.SP_TYPE, new TokenParam(CodeLists.EPISODE_TYPE, ENROLMENT));
+				.add(EpisodeOfCare.SP_TYPE, new TokenParam(CodeLists.EPISODE_TYPE, CodeLists.SCHOOL_ENROLMENT));
 		return episodes.searchForResources(search, new SystemRequestDetails()).stream()
 				.map(EpisodeOfCare.class::cast)
 				.filter(e -> !Objects.equals(except, "EpisodeOfCare/" + e.getIdElement().getIdPart()))
 				.filter(e -> e.getStatus() != EpisodeOfCare.EpisodeOfCareStatus.ENTEREDINERROR
 						&& e.getStatus() != EpisodeOfCare.EpisodeOfCareStatus.CANCELLED)
-				.filter(e -> day(e.getPeriod().getStartElement().getValueAsString()) != null)
-				.max(Comparator.comparing((EpisodeOfCare e) -> day(e.getPeriod().getStartElement().getValueAsString())))
+				.filter(e -> Primitives.day(e.getPeriod().getStartElement()) != null)
+				.max(Comparator.comparing((EpisodeOfCare e) -> Primitives.day(e.getPeriod().getStartElement())))
 				.map(e -> e.getManagingOrganization().getReferenceElement().toUnqualifiedVersionless().getValue())
 				.orElse(null);
-	}
-
-	/** The day of a FHIR date or dateTime; null for none or one less precise than a day. */
-	static LocalDate day(String value) {
-		return value != null && value.length() >= 10 ? LocalDate.parse(value.substring(0, 10)) : null;
 	}
 }

@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import uk.childlink.platform.BeforeCommit;
 import uk.childlink.platform.Pipeline;
+import uk.childlink.platform.Primitives;
 import uk.childlink.schools.SchoolCalendar;
 
 /**
@@ -152,7 +153,7 @@ final class SignalTrigger {
 			return;
 		}
 		String child = child(after.getPatient());
-		LocalDate left = SchoolRoll.day(after.getPeriod().getEndElement().getValueAsString());
+		LocalDate left = Primitives.day(after.getPeriod().getEndElement());
 		LocalDate today = LocalDate.now(clock);
 		if (child == null || left == null || left.isBefore(today.minus(policy.recentPeriod()))) {
 			return;
