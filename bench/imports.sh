@@ -105,16 +105,20 @@ cli import-attendance "$work/files/marks.csv"
 report "$(($(wc -l <"$work/files/marks.csv") - 1)) marks (CSV)" "$(($(wc -l <"$work/files/marks.csv") - 1))" marks
 
 if [ -n "$signals" ]; then
-  # the signals arrive as the flags are refreshed behind the import: wait until the council's worklist stops growing
+  # the signals arrive as the flags are refreshed behind the import: wait until the server owes no flag and no due
+  # signal (read in its database: a worklist that merely stops growing for a while can be a backlog still draining)
   imported=$(date +%s.%N)
-  last=-1 same=0 count=$(absence_tasks) at=$imported
-  while [ "$same" -lt 15 ]; do
+  pg() { psql -h localhost -p "$(sed -n 4p "$work/data/postgres/postmaster.pid")" -U postgres -d postgres -Atc "$1"; }
+  # (work that failed waits for its retry: counted, not waited for)
+  while [ "$(pg "SELECT (SELECT count(*) FROM cl_flag_work WHERE attempts = 0)
+                      + (SELECT count(*) FROM cl_signal WHERE sent IS NULL AND attempts = 0 AND not_before <= now())")" != 0 ]; do
     sleep 2
-    count=$(absence_tasks)
-    if [ "$count" = "$last" ]; then same=$((same + 1)); else same=0 last=$count at=$(date +%s.%N); fi
   done
-  printf '%-36s %8s     the last %.1f s after the import ended (%s children in the sample miss a fifth of sessions)\n' \
-    "absence signals on the council's list" "$count" "$(echo "$at - $imported" | bc)" \
-    "$(cat "$work/files/plans-absent.count")"
+  drained=$(date +%s.%N)
+  printf '%-36s %8s     the last %.1f s after the import ended (%s children in the sample miss a fifth of sessions; %s signals made; failed and waiting for a retry: %s flags, %s signals)\n' \
+    "absence signals on the council's list" "$(absence_tasks)" "$(echo "$drained - $imported" | bc)" \
+    "$(cat "$work/files/plans-absent.count")" \
+    "$(pg "SELECT count(*) FROM cl_signal WHERE topic = 'absence-of-a-child-known-to-social-care-1'")" \
+    "$(pg "SELECT count(*) FROM cl_flag_work")" "$(pg "SELECT count(*) FROM cl_signal WHERE sent IS NULL AND attempts > 0")"
 fi
 echo "database: $(du -sh "$work/data/postgres" | cut -f1) on disk"
