@@ -9,7 +9,6 @@ import java.util.HexFormat;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Basic;
-import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Reference;
 import uk.childlink.conformance.TrustedWrites;
 
@@ -17,7 +16,8 @@ import uk.childlink.conformance.TrustedWrites;
  * Each child-organisation pair with a relationship, projected as a Basic resource (subject: the child; author: the
  * organisation), so that HAPI's own search SQL can join it: a caller's search is narrowed with
  * {@code _has:Basic:subject:author=Organization/<their organisation>} (see {@link SearchNarrowing}). Kept in step with
- * {@link RelationshipStore} in the transaction that changes it; nobody but an admin reads them.
+ * {@link RelationshipStore} in the transaction that changes it; nobody but an admin reads them. A pair whose last
+ * relationship ends keeps its Basic, revoked (no author).
  */
 final class AccessGrants {
 
@@ -45,8 +45,10 @@ final class AccessGrants {
 		}
 		for (String organisation : granted) {
 			if (!related.contains(organisation)) {
-				store.removeGrant(child, organisation)
-						.ifPresent(id -> basics.delete(new IdType("Basic", id), request()));
+				// revoked, not deleted: HAPI's Patient/$merge moves a grant to the surviving record and then names it
+				// in its Provenance, which a deleted grant would break (a revoked one names no organisation, so no
+				// search joins it; a relationship that returns revives it under the same id)
+				store.removeGrant(child, organisation).ifPresent(id -> basics.update(revoked(id, child), request()));
 			}
 		}
 	}
@@ -63,6 +65,15 @@ final class AccessGrants {
 		grant.setSubject(new Reference("Patient/" + child));
 		grant.setAuthor(new Reference("Organization/" + organisation));
 		return grant;
+	}
+
+	private static Basic revoked(String id, String child) {
+		Basic revoked = new Basic();
+		revoked.setId(id);
+		revoked.getMeta().addTag(TAG_SYSTEM, TAG_CODE, "ChildLink access relationship");
+		revoked.getCode().setText("Revoked: the relationship has ended (access/policy.json)");
+		revoked.setSubject(new Reference("Patient/" + child));
+		return revoked;
 	}
 
 	/** One id per pair, whichever process makes it. */
