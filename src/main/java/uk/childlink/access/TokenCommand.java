@@ -38,7 +38,8 @@ public final class TokenCommand {
 	static final Map<String, String> SYSTEMS = Map.of(
 			"school", "https://fhir.hl7.org.uk/Id/urn-school-number",
 			"ods", "https://fhir.nhs.uk/Id/ods-organization-code",
-			"la", "https://fhir.childlink.uk/Id/la-number");
+			"la", "https://fhir.childlink.uk/Id/la-number",
+			"ofsted", "https://fhir.childlink.uk/Id/ofsted-urn");
 
 	private TokenCommand() {}
 
@@ -77,7 +78,7 @@ public final class TokenCommand {
 			}
 		} catch (IllegalArgumentException e) {
 			err.println("token: " + e.getMessage());
-			err.println("usage: token --organisation school:URN|ods:CODE|la:NUMBER|SYSTEM|VALUE --agency "
+			err.println("usage: token --organisation school:URN|ods:CODE|la:NUMBER|ofsted:URN|SYSTEM|VALUE --agency "
 					+ "education|health|social-care|youth-justice|early-help|police --scope 'user/*.rs' [--role admin|break-glass] "
 					+ "[--subject NAME] [--client ID] [--minutes 480] [--data-dir ./data]");
 			return 2;
@@ -120,7 +121,7 @@ public final class TokenCommand {
 		if (given.indexOf('|') > 0 && given.indexOf('|') < given.length() - 1) {
 			return given;
 		}
-		throw new IllegalArgumentException("--organisation must be school:URN, ods:CODE, la:NUMBER or SYSTEM|VALUE, "
+		throw new IllegalArgumentException("--organisation must be school:URN, ods:CODE, la:NUMBER, ofsted:URN or SYSTEM|VALUE, "
 				+ "not " + given);
 	}
 }

@@ -42,9 +42,13 @@ class SignalsIT extends IntegrationTest {
 		Org gp = health("gp");
 		Org school = school();
 		Org visitor = health("health-visitor");
+		Org caseload = health("health-visitor");
 		Org stranger = school();
 		IIdType child = child(council, gp, "Plan");
 		Reference childRef = new Reference(child.getValue());
+		// a health visiting service that has the child on its caseload and has not met the child yet hears too
+		client(caseload.token()).create().resource(Records.healthVisiting(childRef, caseload.ref(),
+				TODAY.minusDays(3).toString(), null)).execute();
 		client().create().resource(AbsenceFlags.week(childRef, school.ref(), AbsenceFlags.firstMondayOfThisSchoolYear(),
 				10, 0)).execute();
 		client().create().resource(Records.contact(childRef, visitor.ref(), "health-visitor-contact", "health",
@@ -53,7 +57,7 @@ class SignalsIT extends IntegrationTest {
 		IIdType plan = client().create().resource(Records.cpPlan(childRef, council.ref(), TODAY.minusDays(1).toString(),
 				null, "NEG")).execute().getId().toUnqualifiedVersionless();
 
-		for (Org hears : List.of(gp, school, visitor)) {
+		for (Org hears : List.of(gp, school, visitor, caseload)) {
 			Task task = awaitOne(hears, child, "child-protection-plan-1", "started");
 			assertThat(task.getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
 			assertThat(task.getFor().getReference()).isEqualTo(child.getValue());

@@ -31,6 +31,12 @@ public final class Organisations {
 		return register(admin, Records.healthProvider(ods), Tokens.ODS, ods, subject, "health");
 	}
 
+	public static Org earlyYearsSetting(IGenericClient admin) {
+		String urn = "EY" + Records.nextUrn();
+		return register(admin, Records.earlyYearsSetting(urn), Records.BASE + "/Id/ofsted-urn", urn, "practitioner",
+				"education");
+	}
+
 	public static Org police(IGenericClient admin) {
 		String ods = "P" + Records.nextUrn();
 		return register(admin, Records.policeForce(ods), Tokens.ODS, ods, "officer", "police");

@@ -61,6 +61,15 @@ public final class Records {
 		return trust;
 	}
 
+	/** An early years setting (nursery, pre-school, childminder) with its Ofsted URN. */
+	public static Organization earlyYearsSetting(String ofstedUrn) {
+		Organization setting = new Organization();
+		setting.addIdentifier().setSystem(BASE + "/Id/ofsted-urn").setValue(ofstedUrn);
+		setting.addType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/organization-type").setCode("edu");
+		setting.setName("Test Nursery " + ofstedUrn);
+		return setting;
+	}
+
 	public static Organization policeForce(String ods) {
 		Organization force = new Organization();
 		force.addIdentifier().setSystem("https://fhir.nhs.uk/Id/ods-organization-code").setValue(ods);
@@ -147,6 +156,27 @@ public final class Records {
 			enrolment.getPeriod().setEndElement(new DateTimeType(end));
 		}
 		return enrolment;
+	}
+
+	/** The child on a health visiting service's caseload from {@code start} (to {@code end}, null: still on it). */
+	public static EpisodeOfCare healthVisiting(Reference child, Reference service, String start, String end) {
+		EpisodeOfCare caseload = enrolment(child, service, start, end);
+		caseload.getType().get(0).getCodingFirstRep().setCode("health-visiting");
+		caseload.getType().get(1).getCodingFirstRep().setCode("health");
+		return caseload;
+	}
+
+	/** A Healthy Child Programme review ({@code code} of hcp-review) by a health visiting service: finished, universal. */
+	public static Encounter hcpReview(Reference child, Reference service, String code, String start) {
+		Encounter review = new Encounter().setStatus(Encounter.EncounterStatus.FINISHED)
+				.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "HH", "home health"))
+				.setSubject(child).setServiceProvider(service)
+				.setPeriod(new Period().setStartElement(new DateTimeType(start)));
+		review.addType().addCoding().setSystem(BASE + "/CodeSystem/hcp-review").setCode(code);
+		review.getServiceType().addCoding().setSystem(AGENCY).setCode("health");
+		review.addExtension(SD + "hcp-review-outcome", new CodeableConcept(
+				new Coding(BASE + "/CodeSystem/hcp-review-outcome", "universal", null)));
+		return review;
 	}
 
 	public static void count(Observation obs, String system, String code, int sessions) {
