@@ -61,7 +61,10 @@ final class ScopeNeeds {
 			Map.entry("$subsumes", Operation.of()),
 			Map.entry("$meta", Operation.of()),
 			Map.entry("$status", Operation.of(new Need("Subscription", Access.READ))),
-			Map.entry("$children-missing-education", Operation.of(new Need("Patient", Access.SEARCH))));
+			Map.entry("$children-missing-education", Operation.of(new Need("Patient", Access.SEARCH))),
+			Map.entry("$reviews-overdue", Operation.of(new Need("Patient", Access.SEARCH))),
+			Map.entry("$pupils-joined", Operation.of(new Need("Patient", Access.SEARCH))),
+			Map.entry("$household", Operation.of(PATIENT_READ)));
 
 	private static final Operation ADMIN_ONLY = Operation.adminWith();
 

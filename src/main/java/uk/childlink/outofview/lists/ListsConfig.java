@@ -6,20 +6,38 @@ import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import java.time.Clock;
 import java.time.ZoneId;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.EpisodeOfCare;
+import org.hl7.fhir.r4.model.Flag;
+import org.hl7.fhir.r4.model.Group;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.springframework.context.annotation.Configuration;
 import uk.childlink.access.RelatedOrganisations;
+import uk.childlink.conformance.CodeLists;
+import uk.childlink.earlyyears.ReviewSchedule;
 
-/** Publishes the worklists of children out of view: {@code Patient/$children-missing-education}. */
+/**
+ * Publishes the worklists of children out of view: {@code Patient/$children-missing-education} (a council's),
+ * {@code Patient/$reviews-overdue} (a health visiting service's), {@code Patient/$pupils-joined} (a school's), and {@code Patient/{id}/$household} (a child's siblings).
+ */
 @Configuration(proxyBeanMethods = false)
 class ListsConfig {
 
 	ListsConfig(RestfulServer fhirServer, FhirContext fhir, DaoRegistry daos, MatchUrlService matchUrls,
-			RelatedOrganisations related) {
+			RelatedOrganisations related, CodeLists codes) {
 		MissingEducation missingEducation = new MissingEducation(fhir, daos.getResourceDao(Patient.class),
 				daos.getResourceDao(EpisodeOfCare.class), matchUrls);
-		fhirServer.registerProvider(new MissingEducationOperation(missingEducation, related,
-				Clock.system(ZoneId.of("Europe/London"))));
+		Clock london = Clock.system(ZoneId.of("Europe/London"));
+		ChildRecords records = new ChildRecords(daos.getResourceDao(Patient.class));
+		fhirServer.registerProvider(new MissingEducationOperation(missingEducation, records, related, london));
+		OverdueReviews overdueReviews = new OverdueReviews(fhir, daos.getResourceDao(Patient.class),
+				daos.getResourceDao(EpisodeOfCare.class), daos.getResourceDao(Encounter.class), matchUrls,
+				new ReviewSchedule(codes));
+		fhirServer.registerProvider(new OverdueReviewsOperation(overdueReviews, related, london));
+		PupilsJoined pupilsJoined = new PupilsJoined(daos.getResourceDao(EpisodeOfCare.class),
+				daos.getResourceDao(Observation.class), daos.getResourceDao(Flag.class));
+		fhirServer.registerProvider(new PupilsJoinedOperation(pupilsJoined, records, related, london));
+		fhirServer.registerProvider(new HouseholdOperation(daos.getResourceDao(Group.class), records, related, london));
 	}
 }

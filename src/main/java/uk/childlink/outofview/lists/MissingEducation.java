@@ -5,7 +5,6 @@ import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.TokenOrListParam;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -95,21 +94,6 @@ final class MissingEducation {
 		left.sort(Comparator.comparing(Entry::since).thenComparing(Entry::childId));
 		never.sort(Comparator.naturalOrder());
 		return new Found(left, never);
-	}
-
-	/** The children's records, by id. */
-	Map<String, Patient> records(List<String> ids) {
-		Map<String, Patient> records = new HashMap<>();
-		if (ids.isEmpty()) {
-			return records;
-		}
-		TokenOrListParam any = new TokenOrListParam();
-		ids.forEach(id -> any.add(null, id));
-		SearchParameterMap search = SearchParameterMap.newSynchronous().add("_id", any);
-		for (var found : patients.searchForResources(search, new SystemRequestDetails())) {
-			records.put(found.getIdElement().getIdPart(), (Patient) found);
-		}
-		return records;
 	}
 
 	private static LocalDate end(EpisodeOfCare enrolment) {
