@@ -10,6 +10,7 @@ import ca.uhn.fhir.validation.ValidationContext;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +40,15 @@ final class RobustInstanceValidator implements IInstanceValidatorModule {
 		this.hl7 = hl7;
 	}
 
+	/** Longer than any UCUM unit: HL7's validator hands a Quantity's code to a UCUM parser whose time grows with its square. */
+	static final int MAX_UCUM_CODE = 256;
+	private static final String UCUM = "http://unitsofmeasure.org";
+
 	@Override
 	public void validateResource(IValidationContext<IBaseResource> context) {
+		if (refusedUnitsOfMeasure(context)) {
+			return; // a 1 MB unit held a request thread for minutes: refused before the validator reads it
+		}
 		RuntimeException failure;
 		try {
 			hl7.validateResource(context);
@@ -69,6 +77,24 @@ final class RobustInstanceValidator implements IInstanceValidatorModule {
 		message.setSeverity(ResultSeverityEnum.FATAL);
 		message.setMessage("The profile validator could not process this resource: " + failure);
 		context.addValidationMessage(message);
+	}
+
+	/** Refuses (an error message each) the UCUM codes too long to be units; whether there were any. */
+	private static boolean refusedUnitsOfMeasure(IValidationContext<IBaseResource> context) {
+		boolean refused = false;
+		for (Quantity quantity : context.getFhirContext().newTerser()
+				.getAllPopulatedChildElementsOfType(context.getResource(), Quantity.class)) {
+			String code = Primitives.text(quantity.getCodeElement());
+			if (UCUM.equals(Primitives.text(quantity.getSystemElement())) && code != null && code.length() > MAX_UCUM_CODE) {
+				SingleValidationMessage message = new SingleValidationMessage();
+				message.setSeverity(ResultSeverityEnum.ERROR);
+				message.setMessage("A Quantity's UCUM code of " + code.length() + " characters is not a unit of measure"
+						+ " (at most " + MAX_UCUM_CODE + ")");
+				context.addValidationMessage(message);
+				refused = true;
+			}
+		}
+		return refused;
 	}
 
 	/** A copy without value-less meta.profile entries (here, in contained resources and entries); null if none. */
