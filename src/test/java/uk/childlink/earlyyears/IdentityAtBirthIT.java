@@ -85,6 +85,14 @@ class IdentityAtBirthIT extends IntegrationTest {
 		Patient replaced = client().read().resource(Patient.class).withId(earlyId).execute();
 		assertThat(replaced.getActive()).isFalse();
 		assertThat(replaced.getLinkFirstRep().getOther().getReference()).isEqualTo(numberedId.getValue());
+		// the access grants follow the relationships, each on its own child: the early record's is revoked (it names no
+		// organisation), the numbered record has one for the service
+		assertThat(client().search().byUrl("Basic?subject=" + earlyId.getValue()).returnBundle(Bundle.class).execute()
+				.getEntry()).isNotEmpty().allSatisfy(e -> assertThat(((org.hl7.fhir.r4.model.Basic) e.getResource())
+						.hasAuthor()).isFalse());
+		assertThat(client().search().byUrl("Basic?subject=" + numberedId.getValue() + "&author=" + service.id())
+				.returnBundle(Bundle.class).execute().getEntry()).hasSize(1);
+
 		// on the service's overdue list as the numbered record, owing the 6 to 8 week review (the visit done counts)
 		Bundle overdue = client(service.token()).operation().onType(Patient.class).named("$reviews-overdue")
 				.withNoParameters(Parameters.class).useHttpGet().returnResourceType(Bundle.class).execute();

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.Identifier;
 import org.springframework.orm.jpa.EntityManagerFactoryUtils;
 import uk.childlink.platform.BeforeCommit;
@@ -69,6 +70,19 @@ final class RelationshipMaintenance {
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
 	public void deleted(IBaseResource resource) {
 		changed(resource, null);
+	}
+
+	/**
+	 * A grant stays with its child: HAPI's {@code Patient/$merge} moves every reference to the merged-away child to the
+	 * survivor, grants included, which would leave a grant on the survivor filed under the other child in
+	 * {@code cl_access_grant}. The survivor gets its own grants from its own relationships.
+	 */
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+	public void grantKeepsItsChild(IBaseResource previous, IBaseResource resource) {
+		if (previous instanceof Basic was && resource instanceof Basic now && AccessGrants.isGrant(was)
+				&& !was.getSubject().getReference().equals(now.getSubject().getReference())) {
+			now.setSubject(was.getSubject().copy());
+		}
 	}
 
 	private void changed(IBaseResource before, IBaseResource after) {
