@@ -79,6 +79,17 @@ class EarlyYearsRecordsIT extends IntegrationTest {
 	}
 
 	@Test
+	void aUnitOfMeasureOfAMegabyteIsRefusedAtOnce() {
+		// HL7's validator parses a UCUM code in time that grows with its square: a 1 MB one held a thread for minutes
+		Observation huge = attendance(new Reference("Patient/no-matter"), new Reference("Organization/no-matter"), 1);
+		huge.getValueQuantity().setCode("x".repeat(1_100_000));
+		var answer = http().send("POST", "/fhir/Observation/$validate", java.util.Map.of("Content-Type",
+				"application/fhir+json"), FHIR.newJsonParser().encodeResourceToString(huge));
+		assertThat(answer.status()).isIn(200, 412, 422);
+		assertThat(answer.body()).contains("characters is not a unit of measure");
+	}
+
+	@Test
 	void aChildHealthSystemsReviewTypeTranslatesIntoOurs() {
 		String answer = http().get("/fhir/ConceptMap/$translate?url=https://fhir.childlink.uk/ConceptMap/hcp-review-to-dch"
 				+ "&system=https://fhir.nhs.uk/STU3/CodeSystem/DCH-ChildHealthEncounterType-1&code=0020&reverse=true").body();

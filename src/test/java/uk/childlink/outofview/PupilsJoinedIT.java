@@ -57,6 +57,11 @@ class PupilsJoinedIT extends IntegrationTest {
 				.setStatus(EpisodeOfCare.EpisodeOfCareStatus.PLANNED);
 		client(school.token()).create().resource(planned).execute();
 
+		IIdType inNeed = child("InNeed");
+		enrol(school, inNeed, TODAY.minusDays(2).toString(), null);
+		client().create().resource(Records.childInNeed(ref(inNeed), council.ref(), TODAY.minusDays(40).toString(), null))
+				.execute();
+
 		IIdType nothing = child("Nothing");
 		enrol(school, nothing, TODAY.minusDays(5).toString(), null);
 		IIdType earlier = child("Earlier");
@@ -73,22 +78,27 @@ class PupilsJoinedIT extends IntegrationTest {
 				TODAY.minusDays(100).toString(), null, "NEG")).execute();
 
 		Bundle list = list(client(school.token()), null, null);
-		assertThat(ids(list)).containsExactly(absent.getIdPart(), withPlan.getIdPart());
+		assertThat(ids(list)).containsExactly(absent.getIdPart(), inNeed.getIdPart(), withPlan.getIdPart());
 		assertThat(ids(list)).doesNotContain(nothing.getIdPart(), earlier.getIdPart(), planEnded.getIdPart(),
 				elsewhere.getIdPart());
 		Bundle.BundleEntrySearchComponent first = list.getEntry().get(0).getSearch();
 		assertThat(((DateType) first.getExtensionByUrl(SINCE).getValue()).getValueAsString())
 				.isEqualTo(TODAY.plusDays(3).toString());
 		assertThat(((StringType) first.getExtensionByUrl(REASON).getValue()).getValue())
-				.contains("from " + previous.id(), "Persistently absent");
+				.contains("from " + previous.id(), "persistently or severely absent");
 		assertThat(((StringType) list.getEntry().get(1).getSearch().getExtensionByUrl(REASON).getValue()).getValue())
+				.contains("(no previous school recorded)", "open a child-in-need episode since " + TODAY.minusDays(40));
+		assertThat(((StringType) list.getEntry().get(2).getSearch().getExtensionByUrl(REASON).getValue()).getValue())
 				.contains("from " + previous.id(), "open a child protection plan since " + TODAY.minusDays(100),
 						council.id())
-				.as("that there is a plan, not its category").doesNotContain("NEG");
+				.as("that there is a plan, not its category").doesNotContain("NEG", "eglect", "cp-category");
 
 		// a longer window takes in the earlier joiner
 		assertThat(ids(list(client(school.token()), 90, null))).containsExactly(absent.getIdPart(),
-				withPlan.getIdPart(), earlier.getIdPart());
+				inNeed.getIdPart(), withPlan.getIdPart(), earlier.getIdPart());
+		// the window is today and the days before it: the joiner of five days ago is in a 6-day window, not a 5-day one
+		assertThat(ids(list(client(school.token()), 6, null))).contains(withPlan.getIdPart());
+		assertThat(ids(list(client(school.token()), 5, null))).doesNotContain(withPlan.getIdPart());
 		// another school sees only its own
 		assertThat(ids(list(client(otherSchool.token()), null, null))).containsExactly(elsewhere.getIdPart());
 	}

@@ -14,14 +14,11 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Predicate;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
-import uk.childlink.access.Caller;
 import uk.childlink.access.RelatedOrganisations;
 import uk.childlink.platform.Primitives;
 
@@ -66,8 +63,9 @@ final class HouseholdOperation {
 		Map<String, String> others = new LinkedHashMap<>(); // child id -> the household it shares
 		for (var found : groups.searchForResources(search, new SystemRequestDetails())) {
 			Group household = (Group) found;
-			if (household.getMember().stream().noneMatch(m -> current(m, today) && asked.equals(ref(m)))) {
-				continue; // the child has left it
+			if (Primitives.isFalse(household.getActiveElement())
+					|| household.getMember().stream().noneMatch(m -> current(m, today) && asked.equals(ref(m)))) {
+				continue; // a household no longer recorded as one, or one the child has left
 			}
 			for (Group.GroupMemberComponent member : household.getMember()) {
 				String other = ref(member);
@@ -78,8 +76,7 @@ final class HouseholdOperation {
 			}
 		}
 
-		Predicate<String> mayList = mayList(request);
-		others.keySet().removeIf(mayList.negate());
+		others.keySet().removeIf(Worklists.visibleTo(request, related).negate());
 		Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
 		bundle.addLink().setRelation("self").setUrl(request.getFhirServerBase() + "/" + asked + "/" + NAME);
 		Map<String, Patient> children = records.byId(List.copyOf(others.keySet()));
@@ -92,19 +89,9 @@ final class HouseholdOperation {
 		return bundle;
 	}
 
-	/** Which children the caller may see: any for an admin, else those its organisation is related to. */
-	private Predicate<String> mayList(RequestDetails request) {
-		Optional<Caller> caller = Caller.of(request);
-		if (caller.isEmpty() || caller.get().isAdmin()) {
-			return child -> true;
-		}
-		Optional<String> organisation = related.organisationOf(caller.get());
-		return child -> organisation.isPresent() && related.holds(child, organisation.get());
-	}
-
 	/** A member now: not inactive, and its period (if any) has begun and not ended. */
 	private static boolean current(Group.GroupMemberComponent member, LocalDate today) {
-		if (member.getInactive()) {
+		if (Primitives.isTrue(member.getInactiveElement())) {
 			return false;
 		}
 		LocalDate start = Primitives.day(member.getPeriod().getStartElement());

@@ -47,14 +47,16 @@ final class MissingEducationOperation {
 			RequestDetails request) {
 		String council = Worklists.organisation(NAME, organization, request, related);
 		int pageSize = Worklists.number(NAME, "_count", count, Worklists.DEFAULT_COUNT, 1, Worklists.MAX_COUNT);
-		int from = Worklists.number(NAME, "_offset", offset, 0, 0, Integer.MAX_VALUE);
+		int from = Worklists.number(NAME, "_offset", offset, 0, 0, Worklists.MAX_OFFSET);
 		LocalDate today = LocalDate.now(clock);
 
 		MissingEducation.Found found = lists.of("Organization/" + council, today);
 		List<MissingEducation.Entry> all = new ArrayList<>(found.left());
 		found.neverEnrolled().forEach(child -> all.add(new MissingEducation.Entry(child, null, null)));
 		List<MissingEducation.Entry> page = all.subList(Math.min(from, all.size()), Math.min(from + pageSize, all.size()));
-		Map<String, Patient> children = records.byId(page.stream().map(MissingEducation.Entry::childId).toList());
+		// a hidden child (a relationship just ended) is left out of the page, as the consent check would
+		Map<String, Patient> children = records.byId(page.stream().map(MissingEducation.Entry::childId)
+				.filter(Worklists.visibleTo(request, related)).toList());
 
 		Bundle bundle = Worklists.page(request, NAME, council, "", from, pageSize, all.size());
 		for (MissingEducation.Entry entry : page) {

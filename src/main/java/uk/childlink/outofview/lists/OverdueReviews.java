@@ -65,7 +65,12 @@ final class OverdueReviews {
 		caseload.setLoadSynchronous(true);
 		Set<String> children = new LinkedHashSet<>();
 		for (var found : episodes.searchForResources(caseload, new SystemRequestDetails())) {
-			children.add(((EpisodeOfCare) found).getPatient().getReferenceElement().getIdPart());
+			EpisodeOfCare episode = (EpisodeOfCare) found;
+			LocalDate end = Primitives.day(episode.getPeriod().getEndElement());
+			String child = episode.getPatient().getReferenceElement().getIdPart();
+			if ((end == null || !end.isBefore(today)) && child != null) { // still active, and not past its end
+				children.add(child);
+			}
 		}
 
 		List<Patient> underThree = new ArrayList<>();
@@ -79,8 +84,12 @@ final class OverdueReviews {
 					.add("birthdate", new DateParam(ParamPrefixEnum.GREATERTHAN, today.minusYears(3).toString()));
 			List<String> youngIds = new ArrayList<>();
 			for (var found : patients.searchForResources(young, new SystemRequestDetails())) {
-				underThree.add((Patient) found);
-				youngIds.add(found.getIdElement().getIdPart());
+				Patient child = (Patient) found;
+				if (Primitives.isFalse(child.getActiveElement()) || isDeceased(child)) {
+					continue; // merged into another record, or died: no review is owed
+				}
+				underThree.add(child);
+				youngIds.add(child.getIdElement().getIdPart());
 			}
 			if (youngIds.isEmpty()) {
 				continue;
@@ -110,5 +119,10 @@ final class OverdueReviews {
 		}
 		list.sort(Comparator.comparing((Entry e) -> e.next().dueBy()).thenComparing(e -> e.child().getIdElement().getIdPart()));
 		return list;
+	}
+
+	private static boolean isDeceased(Patient child) {
+		return child.getDeceased() instanceof org.hl7.fhir.r4.model.BooleanType dead ? Primitives.isTrue(dead)
+				: child.hasDeceasedDateTimeType();
 	}
 }

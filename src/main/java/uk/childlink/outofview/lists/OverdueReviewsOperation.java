@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
@@ -49,12 +50,16 @@ final class OverdueReviewsOperation {
 			RequestDetails request) {
 		String service = Worklists.organisation(NAME, organization, request, related);
 		int pageSize = Worklists.number(NAME, "_count", count, Worklists.DEFAULT_COUNT, 1, Worklists.MAX_COUNT);
-		int from = Worklists.number(NAME, "_offset", offset, 0, 0, Integer.MAX_VALUE);
+		int from = Worklists.number(NAME, "_offset", offset, 0, 0, Worklists.MAX_OFFSET);
 		LocalDate today = LocalDate.now(clock);
 
 		List<OverdueReviews.Entry> all = lists.of("Organization/" + service, today);
+		Predicate<String> visible = Worklists.visibleTo(request, related);
 		Bundle bundle = Worklists.page(request, NAME, service, "", from, pageSize, all.size());
 		for (OverdueReviews.Entry entry : all.subList(Math.min(from, all.size()), Math.min(from + pageSize, all.size()))) {
+			if (!visible.test(entry.child().getIdElement().getIdPart())) {
+				continue; // a relationship just ended: left out, as the consent check would
+			}
 			ReviewSchedule.Next next = entry.next();
 			LocalDate born = Primitives.day(entry.child().getBirthDateElement());
 			long days = ChronoUnit.DAYS.between(next.dueBy(), today);

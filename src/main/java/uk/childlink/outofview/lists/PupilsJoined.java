@@ -32,7 +32,7 @@ final class PupilsJoined {
 	static final String FLAG_CODES = "https://fhir.childlink.uk/CodeSystem/flag-code";
 	/** The records that put a joiner on the list, with how the reason names them. */
 	private static final Map<String, String> OPEN_RECORDS = Map.of("cp-plan", "a child protection plan",
-			"child-in-need", "a child-in-need episode", "lac-legal-status", "looked-after status");
+			"cin-primary-need", "a child-in-need episode", "lac-legal-status", "looked-after status");
 	private static final int CHUNK = 500;
 
 	/** A pupil on the list: joined on {@code joined}, from {@code previousSchool} (null: none recorded), and why. */
@@ -115,8 +115,9 @@ final class PupilsJoined {
 			String child = flag.getSubject().getReferenceElement().getIdPart();
 			LocalDate day = joined.get(child);
 			if (day != null && flag.getStatus() != Flag.FlagStatus.ENTEREDINERROR && openOn(flag.getPeriod(), day)) {
-				add(reasons, child, flag.getCode().getCodingFirstRep().getDisplay() + " when the pupil joined (since "
-						+ Primitives.day(flag.getPeriod().getStartElement()) + ")");
+				// the flag's code is today's (it may have worsened since): the list says only what held on the day
+				add(reasons, child, "persistently or severely absent this school year when the pupil joined (absence "
+						+ "flag raised " + Primitives.day(flag.getPeriod().getStartElement()) + ")");
 			}
 		}
 	}
@@ -131,8 +132,10 @@ final class PupilsJoined {
 			String at = enrolment.getManagingOrganization().getReferenceElement().toUnqualifiedVersionless().getValue();
 			LocalDate start = Primitives.day(enrolment.getPeriod().getStartElement());
 			String child = enrolment.getPatient().getReferenceElement().getIdPart();
-			if (school.equals(at) || start == null || !start.isBefore(joined.get(child))) {
-				continue;
+			if (school.equals(at) || start == null || !start.isBefore(joined.get(child))
+					|| enrolment.getStatus() == EpisodeOfCare.EpisodeOfCareStatus.CANCELLED
+					|| enrolment.getStatus() == EpisodeOfCare.EpisodeOfCareStatus.ENTEREDINERROR) {
+				continue; // this school, a later one, or one never on roll there
 			}
 			latest.merge(child, enrolment, (a, b) -> Primitives.day(a.getPeriod().getStartElement())
 					.isAfter(Primitives.day(b.getPeriod().getStartElement())) ? a : b);
@@ -143,11 +146,11 @@ final class PupilsJoined {
 		return previous;
 	}
 
-	/** Open on the day: started on or before it, and not ended before it. */
+	/** Open on the day: started on or before it, and not ending until after it (as the signals count it). */
 	private static boolean openOn(Period period, LocalDate day) {
 		LocalDate start = Primitives.day(period.getStartElement());
 		LocalDate end = Primitives.day(period.getEndElement());
-		return start != null && !start.isAfter(day) && (end == null || !end.isBefore(day));
+		return start != null && !start.isAfter(day) && (end == null || end.isAfter(day));
 	}
 
 	private static String performer(Observation record) {

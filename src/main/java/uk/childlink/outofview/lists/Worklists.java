@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Patient;
@@ -48,6 +49,23 @@ final class Worklists {
 					+ own + ")");
 		}
 		return own;
+	}
+
+	/** The furthest {@code _offset}: as the request checks allow, and far from overflowing with a page added. */
+	static final int MAX_OFFSET = 999_999_999;
+
+	/**
+	 * Which children the caller may be shown: any for an admin, else those its organisation is related to. Applied
+	 * before a page is built: HAPI's consent check, the second line, would empty a hidden child's entry but leave the
+	 * entry itself (its id and why it is listed).
+	 */
+	static Predicate<String> visibleTo(RequestDetails request, RelatedOrganisations related) {
+		Optional<Caller> caller = Caller.of(request);
+		if (caller.isEmpty() || caller.get().isAdmin()) {
+			return child -> true;
+		}
+		Optional<String> organisation = related.organisationOf(caller.get());
+		return child -> organisation.isPresent() && related.holds(child, organisation.get());
 	}
 
 	/** A whole-number parameter from {@code min} to {@code max}, {@code otherwise} when absent. */
