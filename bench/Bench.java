@@ -78,13 +78,16 @@ public class Bench {
 
 	record School(int index, String urn, String name, Council council) {}
 
-	/** One child and everything recorded about it; the same seed gives the same children. */
+	/**
+	 * One child and everything recorded about it; the same seed gives the same children. A child of the early years
+	 * has no school (and no UPN): its council is {@code home}.
+	 */
 	record Child(int index, String nhs, String upn, String formerUpn, String family, String given, String gender,
 			LocalDate birthDate, School school, double absence, boolean suspended, String sen, boolean childInNeed,
-			boolean cpPlan, boolean cpOpen, boolean lookedAfter, int healthContacts, int socialWorkVisits) {
+			boolean cpPlan, boolean cpOpen, boolean lookedAfter, int healthContacts, int socialWorkVisits, Council home) {
 
 		Council council() {
-			return school.council();
+			return school != null ? school.council() : home;
 		}
 	}
 
@@ -100,7 +103,7 @@ public class Bench {
 		final List<School> schools = new ArrayList<>();
 		final List<Child> children = new ArrayList<>();
 
-		World(int size, long seed) {
+		World(int size, long seed, LocalDate asOf) {
 			int councilCount = Math.max(2, (size + 12_499) / 12_500);
 			for (int c = 0; c < councilCount; c++) {
 				councils.add(new Council(c, String.valueOf(901 + c), "Benchshire Council " + (c + 1),
@@ -137,10 +140,30 @@ public class Bench {
 						GIVEN[random.nextInt(GIVEN.length)], random.nextBoolean() ? "female" : "male", birth, school,
 						absence, random.nextDouble() < 0.03, sen, cin, cp, cp && random.nextDouble() < 0.7,
 						random.nextDouble() < 0.007, random.nextDouble() < 0.4 ? 1 + random.nextInt(2) : 0,
-						cin ? 2 + random.nextInt(3) : 0));
+						cin ? 2 + random.nextInt(3) : 0, null));
+			}
+			// the early years: a quarter as many again, born in the five years to the as-of date, on their council's
+			// health visiting service's caseload (their own random stream, so the school children are the same as before)
+			SplittableRandom early = new SplittableRandom(seed ^ 0x5EEDL);
+			for (int j = 0; j < size / 4; j++) {
+				String nhs;
+				do {
+					nhs = nhsNumber(nhsBase++);
+				} while (nhs == null);
+				children.add(new Child(size + j, nhs, null, null, FAMILIES[early.nextInt(FAMILIES.length)],
+						GIVEN[early.nextInt(GIVEN.length)], early.nextBoolean() ? "female" : "male",
+						asOf.minusDays(early.nextInt(5 * 365)), null, 0, false, null, false, false, false,
+						false, 0, 0, councils.get(j % councilCount)));
 			}
 		}
 	}
+
+	/**
+	 * The Healthy Child Programme's reviews after birth and the ages they are due from and by: those of CodeSystem
+	 * hcp-review (terminology/early-years), which the server's overdue list reads.
+	 */
+	static final String[][] REVIEWS = {{"new-birth-visit", "P10D", "P14D"}, {"6-8-week-review", "P6W", "P8W"},
+			{"1-year-review", "P9M", "P12M"}, {"2-year-review", "P24M", "P30M"}};
 
 	/** A 999-range NHS number from a 9-digit stem, or null when its Modulus 11 check digit would be 10. */
 	static String nhsNumber(long stem) {
@@ -239,7 +262,10 @@ public class Bench {
 	}
 
 	/** Appends one child's Patient and records to a transaction; returns the number of resources. */
-	static int child(StringBuilder b, Child c, Orgs orgs, List<LocalDate> weeks, long seed) {
+	static int child(StringBuilder b, Child c, Orgs orgs, List<LocalDate> weeks, long seed, LocalDate asOf) {
+		if (c.school() == null) {
+			return earlyYears(b, c, orgs, seed, asOf);
+		}
 		SplittableRandom random = new SplittableRandom(seed * 1_000_003L + c.index());
 		String patient = "urn:uuid:" + uuid("child", c.index());
 		String school = orgs.school(c.school());
@@ -374,6 +400,53 @@ public class Bench {
 		return count;
 	}
 
+	/**
+	 * A child of the early years: the record from the NHS number, the council's health visiting service's caseload, and
+	 * each review due by the as-of date, done on time (85%, in its window, with the ASQ-3 at the 2-year review) or not
+	 * recorded (the same draws whatever the day of the run).
+	 */
+	static int earlyYears(StringBuilder b, Child c, Orgs orgs, long seed, LocalDate asOf) {
+		SplittableRandom random = new SplittableRandom(seed * 1_000_003L + c.index());
+		String patient = "urn:uuid:" + uuid("child", c.index());
+		String trust = orgs.trust(c.council());
+		b.append(entry(patient, """
+				{"resourceType":"Patient","identifier":[{"system":"%s","value":"%s"}],"name":[{"family":"%s","given":["%s"]}],				"gender":"%s","birthDate":"%s","managingOrganization":{"reference":"%s"}}"""
+				.formatted(NHS, c.nhs(), c.family(), c.given(), c.gender(), c.birthDate(), orgs.council(c.council())),
+				"Patient", "identifier=" + NHS + "|" + c.nhs()));
+		b.append(',').append(entry("urn:uuid:" + uuid("caseload", c.index()), """
+				{"resourceType":"EpisodeOfCare","status":"active","type":[{"coding":[{"system":"%sepisode-type","code":"health-visiting"}]},				{"coding":[{"system":"%sagency","code":"health"}]}],"patient":{"reference":"%s"},"managingOrganization":{"reference":"%s"},				"period":{"start":"%s"}}""".formatted(CS, CS, patient, trust, c.birthDate().plusDays(5)), "EpisodeOfCare", null));
+		int count = 2;
+		for (String[] review : REVIEWS) {
+			LocalDate from = c.birthDate().plus(java.time.Period.parse(review[1]));
+			LocalDate by = c.birthDate().plus(java.time.Period.parse(review[2]));
+			boolean recorded = random.nextDouble() < 0.85;
+			if (!by.isBefore(asOf) || !recorded) {
+				continue; // not due yet, or not recorded
+			}
+			LocalDate day = from.plusDays(random.nextLong(java.time.temporal.ChronoUnit.DAYS.between(from, by) + 1));
+			String encounter = "urn:uuid:" + uuid("review-" + review[0], c.index());
+			b.append(',').append(entry(encounter, """
+					{"resourceType":"Encounter","extension":[{"url":"%shcp-review-outcome","valueCodeableConcept":{"coding":					[{"system":"%shcp-review-outcome","code":"universal"}]}}],"status":"finished",					"class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"HH"},					"type":[{"coding":[{"system":"%shcp-review","code":"%s"}]}],"serviceType":{"coding":[{"system":"%sagency","code":"health"}]},					"subject":{"reference":"%s"},"period":{"start":"%s"},"serviceProvider":{"reference":"%s"}}"""
+					.formatted(SD, CS, CS, review[0], CS, patient, day, trust), "Encounter", null));
+			count++;
+			if (review[0].equals("2-year-review")) {
+				StringBuilder components = new StringBuilder();
+				String[] domains = {"communication", "gross-motor", "fine-motor", "problem-solving", "personal-social"};
+				for (String domain : domains) {
+					int score = 5 * (6 + random.nextInt(7));
+					components.append(components.isEmpty() ? "" : ",").append("""
+							{"code":{"coding":[{"system":"%sasq-3-domain","code":"%s"}]},"valueQuantity":{"value":%d,							"system":"http://unitsofmeasure.org","code":"{score}"},"interpretation":[{"coding":[{"system":							"%sasq-3-result","code":"%s"}]}]}""".formatted(CS, domain, score, CS,
+							score >= 40 ? "above" : score >= 35 ? "close" : "below"));
+				}
+				b.append(',').append(entry("urn:uuid:" + uuid("asq", c.index()), """
+						{"resourceType":"Observation","status":"final","category":[{"coding":[{"system":"%sagency","code":"health"}]}],						"code":{"coding":[{"system":"%sobservation-code","code":"asq-3"}]},"subject":{"reference":"%s"},						"encounter":{"reference":"%s"},"effectiveDateTime":"%s","performer":[{"reference":"%s"}],						"method":{"coding":[{"system":"%sasq-3-questionnaire","code":"27-month"}]},"component":[%s]}"""
+						.formatted(CS, CS, patient, encounter, day, trust, CS, components), "Observation", null));
+				count++;
+			}
+		}
+		return count;
+	}
+
 	static int encounter(StringBuilder b, String key, Child c, String patient, String provider, String agency,
 			String type, LocalDate week, SplittableRandom random) {
 		int hour = 9 + random.nextInt(7);
@@ -399,7 +472,7 @@ public class Bench {
 			int limit, Path out, long serverPid, Path dataDir) throws Exception {
 		Files.createDirectories(out);
 		long t0 = System.nanoTime();
-		World world = new World(size, seed);
+		World world = new World(size, seed, asOf);
 		List<LocalDate> weeks = schoolWeeks(asOf);
 		Metrics metrics = new Metrics(out.resolve("metrics"));
 		metrics.put("load.generate_seconds", seconds(System.nanoTime() - t0));
@@ -455,7 +528,7 @@ public class Bench {
 							if (i > first) {
 								b.append(',');
 							}
-							n += child(b, world.children.get(i), orgs, weeks, seed);
+							n += child(b, world.children.get(i), orgs, weeks, seed, asOf);
 						}
 						b.append("]}");
 						long s0 = System.nanoTime();
@@ -501,8 +574,9 @@ public class Bench {
 		try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out.resolve("children.tsv")))) {
 			for (int i = 0; i < children; i++) {
 				Child c = world.children.get(i);
-				w.println(String.join("\t", String.valueOf(i), c.nhs(), c.upn(), c.formerUpn() == null ? "-" : c.formerUpn(),
-						patientIds[i] == null ? "-" : patientIds[i], c.council().laNumber(), c.school().urn()));
+				w.println(String.join("\t", String.valueOf(i), c.nhs(), c.upn() == null ? "-" : c.upn(),
+						c.formerUpn() == null ? "-" : c.formerUpn(), patientIds[i] == null ? "-" : patientIds[i],
+						c.council().laNumber(), c.school() == null ? "-" : c.school().urn()));
 			}
 		}
 		long[] timeline = new long[(int) Math.ceil(elapsed)];
@@ -596,7 +670,9 @@ public class Bench {
 			new Kind("absent_pupils", "school's persistently absent pupils", "school").onlyChildLinkAnswers(),
 			new Kind("open_cp_plans", "council's open child protection plans", "council"),
 			new Kind("unrelated_code", "unrelated school: Observation?code=attendance", "unrelated school"),
-			new Kind("unrelated_broad", "unrelated school: Observation?_count=20", "unrelated school"));
+			new Kind("unrelated_broad", "unrelated school: Observation?_count=20", "unrelated school"),
+			new Kind("reviews_overdue", "health visitors' overdue reviews (Patient/$reviews-overdue)", "health visiting service")
+					.onlyChildLinkAnswers());
 
 	/** A school with no relationship to any child of the population, registered for the unrelated caller's questions. */
 	static final String UNRELATED_URN = "999990";
@@ -605,10 +681,10 @@ public class Bench {
 
 	static void query(String base, String jar, String dataDir, Path out, long serverPid, int users, int seconds,
 			long seed, LocalDate asOf) throws Exception {
-		List<Row> rows = new ArrayList<>();
+		List<Row> rows = new ArrayList<>(); // the school children (the early years have no UPN)
 		for (String line : Files.readAllLines(out.resolve("children.tsv"))) {
 			String[] f = line.split("\t");
-			if (!f[4].equals("-")) {
+			if (!f[4].equals("-") && !f[2].equals("-")) {
 				rows.add(new Row(f[1], f[2], f[3], f[4], f[5], f[6]));
 			}
 		}
@@ -625,6 +701,11 @@ public class Bench {
 		List<String> urns = rows.stream().map(Row::urn).distinct().sorted().limit(6).toList();
 		Map<String, String> schoolTokens = new TreeMap<>();
 		urns.forEach(urn -> schoolTokens.put(urn, token(jar, dataDir, "school:" + urn, "education", "bench-teacher-" + urn)));
+		// one health visitor's token per council's health visiting service (its trust)
+		Map<String, String> trustTokens = new TreeMap<>();
+		orgIds.keySet().stream().filter(k -> k.startsWith("ods:")).forEach(k -> trustTokens.put(k,
+				token(jar, dataDir, k, "health", "bench-health-visitor-" + k.substring(4))));
+		List<String> trusts = List.copyOf(trustTokens.keySet());
 		registerUnrelatedSchool(base, jar, dataDir);
 		String unrelated = token(jar, dataDir, "school:" + UNRELATED_URN, "education", "bench-unrelated-teacher");
 		LocalDate termStart = asOf.getMonthValue() >= 9 ? LocalDate.of(asOf.getYear(), 9, 1)
@@ -681,6 +762,8 @@ public class Bench {
 					case "unrelated_code" -> requests.add(new String[] {unrelated,
 						"/Observation?code=" + CS + "observation-code|attendance-summary&_count=20"});
 					case "unrelated_broad" -> requests.add(new String[] {unrelated, "/Observation?_count=20"});
+					case "reviews_overdue" -> requests.add(new String[] {trustTokens.get(trusts.get(pick.nextInt(trusts.size()))),
+						"/Patient/$reviews-overdue?_count=50"});
 					default -> throw new IllegalStateException(kind.key());
 				}
 			}
