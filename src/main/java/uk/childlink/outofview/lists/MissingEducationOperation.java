@@ -45,20 +45,19 @@ final class MissingEducationOperation {
 			@OperationParam(name = "_count", max = 1) IntegerType count,
 			@OperationParam(name = "_offset", max = 1) IntegerType offset,
 			RequestDetails request) {
-		String council = Worklists.organisation(NAME, organization, request, related);
-		int pageSize = Worklists.number(NAME, "_count", count, Worklists.DEFAULT_COUNT, 1, Worklists.MAX_COUNT);
-		int from = Worklists.number(NAME, "_offset", offset, 0, 0, Worklists.MAX_OFFSET);
+		Worklists.Paging paging = Worklists.paging(NAME, organization, count, offset, request, related);
+		String council = paging.organisation();
 		LocalDate today = LocalDate.now(clock);
 
 		MissingEducation.Found found = lists.of("Organization/" + council, today);
 		List<MissingEducation.Entry> all = new ArrayList<>(found.left());
 		found.neverEnrolled().forEach(child -> all.add(new MissingEducation.Entry(child, null, null)));
-		List<MissingEducation.Entry> page = all.subList(Math.min(from, all.size()), Math.min(from + pageSize, all.size()));
+		List<MissingEducation.Entry> page = paging.slice(all);
 		// a hidden child (a relationship just ended) is left out of the page, as the consent check would
 		Map<String, Patient> children = records.byId(page.stream().map(MissingEducation.Entry::childId)
 				.filter(Worklists.visibleTo(request, related)).toList());
 
-		Bundle bundle = Worklists.page(request, NAME, council, "", from, pageSize, all.size());
+		Bundle bundle = Worklists.page(request, NAME, paging, "", all.size());
 		for (MissingEducation.Entry entry : page) {
 			Patient child = children.get(entry.childId());
 			if (child == null) {

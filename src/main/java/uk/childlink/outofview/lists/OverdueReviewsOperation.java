@@ -48,15 +48,14 @@ final class OverdueReviewsOperation {
 			@OperationParam(name = "_count", max = 1) IntegerType count,
 			@OperationParam(name = "_offset", max = 1) IntegerType offset,
 			RequestDetails request) {
-		String service = Worklists.organisation(NAME, organization, request, related);
-		int pageSize = Worklists.number(NAME, "_count", count, Worklists.DEFAULT_COUNT, 1, Worklists.MAX_COUNT);
-		int from = Worklists.number(NAME, "_offset", offset, 0, 0, Worklists.MAX_OFFSET);
+		Worklists.Paging paging = Worklists.paging(NAME, organization, count, offset, request, related);
+		String service = paging.organisation();
 		LocalDate today = LocalDate.now(clock);
 
 		List<OverdueReviews.Entry> all = lists.of("Organization/" + service, today);
 		Predicate<String> visible = Worklists.visibleTo(request, related);
-		Bundle bundle = Worklists.page(request, NAME, service, "", from, pageSize, all.size());
-		for (OverdueReviews.Entry entry : all.subList(Math.min(from, all.size()), Math.min(from + pageSize, all.size()))) {
+		Bundle bundle = Worklists.page(request, NAME, paging, "", all.size());
+		for (OverdueReviews.Entry entry : paging.slice(all)) {
 			if (!visible.test(entry.child().getIdElement().getIdPart())) {
 				continue; // a relationship just ended: left out, as the consent check would
 			}

@@ -17,7 +17,6 @@ import org.hl7.fhir.r4.model.EpisodeOfCare;
 import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Period;
-import org.hl7.fhir.r4.model.Resource;
 import uk.childlink.conformance.CodeLists;
 import uk.childlink.platform.Primitives;
 
@@ -56,7 +55,7 @@ final class PupilsJoined {
 				.add(EpisodeOfCare.SP_TYPE, new TokenParam(CodeLists.EPISODE_TYPE, CodeLists.SCHOOL_ENROLMENT))
 				.add(EpisodeOfCare.SP_ORGANIZATION, new ReferenceParam(school))
 				.add(EpisodeOfCare.SP_STATUS, new TokenOrListParam(null, "planned", "active"));
-		for (Resource found : resources(episodes.searchForResources(roll, new SystemRequestDetails()))) {
+		for (var found : episodes.searchForResources(roll, new SystemRequestDetails())) {
 			EpisodeOfCare enrolment = (EpisodeOfCare) found;
 			LocalDate start = Primitives.day(enrolment.getPeriod().getStartElement());
 			if (start != null && !start.isBefore(since)) {
@@ -88,7 +87,7 @@ final class PupilsJoined {
 		OPEN_RECORDS.keySet().forEach(code -> codes.add(CodeLists.OBSERVATION_CODE, code));
 		SearchParameterMap search = SearchParameterMap.newSynchronous().add(Observation.SP_SUBJECT, subjects(children))
 				.add(Observation.SP_CODE, codes);
-		for (Resource found : resources(observations.searchForResources(search, new SystemRequestDetails()))) {
+		for (var found : observations.searchForResources(search, new SystemRequestDetails())) {
 			Observation record = (Observation) found;
 			String child = record.getSubject().getReferenceElement().getIdPart();
 			LocalDate day = joined.get(child);
@@ -110,7 +109,7 @@ final class PupilsJoined {
 	private void absenceFlags(List<String> children, Map<String, LocalDate> joined, Map<String, List<String>> reasons) {
 		SearchParameterMap search = SearchParameterMap.newSynchronous().add(Flag.SP_SUBJECT, subjects(children))
 				.add("code", new TokenOrListParam(FLAG_CODES, "persistent-absence", "severe-absence"));
-		for (Resource found : resources(flags.searchForResources(search, new SystemRequestDetails()))) {
+		for (var found : flags.searchForResources(search, new SystemRequestDetails())) {
 			Flag flag = (Flag) found;
 			String child = flag.getSubject().getReferenceElement().getIdPart();
 			LocalDate day = joined.get(child);
@@ -127,7 +126,7 @@ final class PupilsJoined {
 		SearchParameterMap search = SearchParameterMap.newSynchronous().add(EpisodeOfCare.SP_PATIENT, subjects(children))
 				.add(EpisodeOfCare.SP_TYPE, new TokenParam(CodeLists.EPISODE_TYPE, CodeLists.SCHOOL_ENROLMENT));
 		Map<String, EpisodeOfCare> latest = new HashMap<>();
-		for (Resource found : resources(episodes.searchForResources(search, new SystemRequestDetails()))) {
+		for (var found : episodes.searchForResources(search, new SystemRequestDetails())) {
 			EpisodeOfCare enrolment = (EpisodeOfCare) found;
 			String at = enrolment.getManagingOrganization().getReferenceElement().toUnqualifiedVersionless().getValue();
 			LocalDate start = Primitives.day(enrolment.getPeriod().getStartElement());
@@ -166,10 +165,5 @@ final class PupilsJoined {
 
 	private static void add(Map<String, List<String>> reasons, String child, String reason) {
 		reasons.computeIfAbsent(child, k -> new ArrayList<>()).add(reason);
-	}
-
-	@SuppressWarnings("unchecked")
-	private static List<Resource> resources(List<? extends org.hl7.fhir.instance.model.api.IBaseResource> found) {
-		return (List<Resource>) found;
 	}
 }

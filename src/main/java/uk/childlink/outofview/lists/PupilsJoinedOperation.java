@@ -44,19 +44,17 @@ final class PupilsJoinedOperation {
 			@OperationParam(name = "_count", max = 1) IntegerType count,
 			@OperationParam(name = "_offset", max = 1) IntegerType offset,
 			RequestDetails request) {
-		String school = Worklists.organisation(NAME, organization, request, related);
+		Worklists.Paging paging = Worklists.paging(NAME, organization, count, offset, request, related);
 		int window = Worklists.number(NAME, "days", days, 30, 1, 366);
-		int pageSize = Worklists.number(NAME, "_count", count, Worklists.DEFAULT_COUNT, 1, Worklists.MAX_COUNT);
-		int from = Worklists.number(NAME, "_offset", offset, 0, 0, Worklists.MAX_OFFSET);
 		LocalDate today = LocalDate.now(clock);
 
 		// the last N days: today and the N - 1 before it
-		List<PupilsJoined.Entry> all = lists.of("Organization/" + school, today.minusDays(window - 1L));
-		List<PupilsJoined.Entry> page = all.subList(Math.min(from, all.size()), Math.min(from + pageSize, all.size()));
+		List<PupilsJoined.Entry> all = lists.of("Organization/" + paging.organisation(), today.minusDays(window - 1L));
+		List<PupilsJoined.Entry> page = paging.slice(all);
 		// a hidden child (a relationship just ended) is left out of the page, as the consent check would
 		Map<String, Patient> children = records.byId(page.stream().map(PupilsJoined.Entry::childId)
 				.filter(Worklists.visibleTo(request, related)).toList());
-		Bundle bundle = Worklists.page(request, NAME, school, "&days=" + window, from, pageSize, all.size());
+		Bundle bundle = Worklists.page(request, NAME, paging, "&days=" + window, all.size());
 		for (PupilsJoined.Entry entry : page) {
 			Patient child = children.get(entry.childId());
 			if (child == null) {

@@ -3,6 +3,7 @@ package uk.childlink.outofview.lists;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.hl7.fhir.r4.model.Bundle;
@@ -25,6 +26,23 @@ final class Worklists {
 	static final int MAX_COUNT = 500;
 
 	private Worklists() {}
+
+	/** Whose list ({@code Organization} id) and which page of it: {@code size} entries from {@code from}. */
+	record Paging(String organisation, int size, int from) {
+
+		/** The page's part of the whole list. */
+		<T> List<T> slice(List<T> all) {
+			return all.subList(Math.min(from, all.size()), Math.min(from + size, all.size()));
+		}
+	}
+
+	/** The parameters every list takes: whose list ({@code organization}), {@code _count} and {@code _offset}. */
+	static Paging paging(String operation, StringType organization, IntegerType count, IntegerType offset,
+			RequestDetails request, RelatedOrganisations related) {
+		return new Paging(organisation(operation, organization, request, related),
+				number(operation, "_count", count, DEFAULT_COUNT, 1, MAX_COUNT),
+				number(operation, "_offset", offset, 0, 0, MAX_OFFSET));
+	}
 
 	/** The list's organisation id: the caller's own, or (for an admin) the one named in {@code organization}. */
 	static String organisation(String operation, StringType organization, RequestDetails request,
@@ -84,8 +102,10 @@ final class Worklists {
 	 * An empty searchset page of {@code size} entries from {@code from} of a list of {@code total}, with its links
 	 * ({@code parameters}: the operation's own, {@code &name=value...}, carried by every link).
 	 */
-	static Bundle page(RequestDetails request, String operation, String organisation, String parameters, int from,
-			int size, int total) {
+	static Bundle page(RequestDetails request, String operation, Paging paging, String parameters, int total) {
+		String organisation = paging.organisation();
+		int from = paging.from();
+		int size = paging.size();
 		Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
 		String self = request.getFhirServerBase() + "/Patient/" + operation + "?organization=Organization/"
 				+ organisation + parameters + "&_count=" + size;
