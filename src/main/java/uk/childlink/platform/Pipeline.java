@@ -57,6 +57,7 @@ public final class Pipeline {
 		public static final int VALIDATION = 230;
 		public static final int RELATIONSHIPS = 300;
 		public static final int DERIVED = 310;
+		public static final int RECORD_COUNTS = 312;
 		public static final int SIGNALS = 315;
 		public static final int WRITE_AUDIT = 320;
 		public static final int WRITE_RETRY = 400;
@@ -110,6 +111,8 @@ public final class Pipeline {
 				"the relationships a write makes or ends, and their grants, in the write's transaction"),
 		DERIVED(Order.DERIVED, Broadcaster.STORAGE, false,
 				"a child's absence flag owed, in the transaction that writes an attendance record; worked once it commits"),
+		RECORD_COUNTS(Order.RECORD_COUNTS, Broadcaster.STORAGE, false,
+				"an attendance record's counts for the attendance statistics, in the transaction that writes it"),
 		SIGNALS(Order.SIGNALS, Broadcaster.STORAGE, false,
 				"the signals a write makes (a plan opened, a flag raised, a move, a child off a school's roll...), in its "
 						+ "transaction; sent once it commits (or, for a child off roll, once it is due)"),

@@ -26,6 +26,14 @@ public final class Organisations {
 		return register(admin, Records.school(urn), Tokens.SCHOOL, urn, "teacher", "education");
 	}
 
+	/** A school that is part of the council (Organization.partOf): one of the council's schools. */
+	public static Org school(IGenericClient admin, Org council) {
+		String urn = Records.nextUrn();
+		Organization school = Records.school(urn);
+		school.setPartOf(council.ref());
+		return register(admin, school, Tokens.SCHOOL, urn, "teacher", "education");
+	}
+
 	public static Org health(IGenericClient admin, String subject) {
 		String ods = "S" + Records.nextUrn();
 		return register(admin, Records.healthProvider(ods), Tokens.ODS, ods, subject, "health");

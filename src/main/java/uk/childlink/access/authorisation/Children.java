@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
  * Observation's subject, an Encounter's patient...), as the FHIR specification defines the compartment. An
  * AuditEvent is about the children it names as entities; a Task about the child it is for (R4 leaves Task out of the
  * Patient compartment, but a Task for a child, such as a signal on a worklist, is that child's data). (Used by the
- * audit too.)
+ * audit too.) A MeasureReport is not: every MeasureReport here is statistics about a group of children, which its
+ * profile ({@code statistics-report}, applied to every one on write) keeps from naming a child.
  */
 @Component
 public final class Children {
@@ -28,10 +29,13 @@ public final class Children {
 		this.fhir = fhir;
 	}
 
-	/** Whether records of this type are child data: the Patient, a type in the Patient compartment, or Task. */
+	/**
+	 * Whether records of this type are child data: the Patient, a type in the Patient compartment (but MeasureReport,
+	 * statistics only), or Task.
+	 */
 	public boolean isChildType(String resourceType) {
 		return childTypes.computeIfAbsent(resourceType, type -> type.equals("Patient") || type.equals("Task")
-				|| fhir.getResourceTypes().contains(type)
+				|| fhir.getResourceTypes().contains(type) && !type.equals("MeasureReport")
 						&& !fhir.getResourceDefinition(type).getSearchParamsForCompartmentName("Patient").isEmpty());
 	}
 

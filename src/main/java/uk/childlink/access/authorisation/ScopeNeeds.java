@@ -64,7 +64,8 @@ final class ScopeNeeds {
 			Map.entry("$children-missing-education", Operation.of(new Need("Patient", Access.SEARCH))),
 			Map.entry("$reviews-overdue", Operation.of(new Need("Patient", Access.SEARCH))),
 			Map.entry("$pupils-joined", Operation.of(new Need("Patient", Access.SEARCH))),
-			Map.entry("$household", Operation.of(PATIENT_READ)));
+			Map.entry("$household", Operation.of(PATIENT_READ)),
+			Map.entry("$evaluate-measure", Operation.of(new Need("MeasureReport", Access.READ))));
 
 	private static final Operation ADMIN_ONLY = Operation.adminWith();
 

@@ -52,7 +52,7 @@ final class AbsenceFlagTrigger {
 				obs.getSubject().getReferenceElement().toUnqualifiedVersionless().getValue());
 	}
 
-	private static boolean isAttendance(Observation obs) {
+	static boolean isAttendance(Observation obs) {
 		return obs.getCode().getCoding().stream().anyMatch(c -> AttendanceRecords.OBSERVATION_CODE.equals(c.getSystem())
 				&& "attendance-summary".equals(c.getCode()));
 	}

@@ -25,6 +25,9 @@ class AttendanceConfig implements DisposableBean, Pipeline.Contributor {
 
 	private final AbsenceFlagTrigger flagTrigger;
 	private final AbsenceFlagWorker flagWorker;
+	private final AttendanceIndex index;
+	private final FlagWork work;
+	private final DaoRegistry daoRegistry;
 	private final ServerKeptFlags serverKept = new ServerKeptFlags();
 	private final CareProperties care;
 
@@ -34,15 +37,21 @@ class AttendanceConfig implements DisposableBean, Pipeline.Contributor {
 		AttendanceRecords records = new AttendanceRecords(daoRegistry.getResourceDao(Observation.class));
 		fhirServer.registerProvider(new PatientAttendanceOperation(daoRegistry.getResourceDao(Patient.class), records));
 		Clock uk = Clock.system(ZoneId.of("Europe/London"));
-		FlagWork work = new FlagWork(dataSource, partitions);
+		this.daoRegistry = daoRegistry;
+		work = new FlagWork(dataSource, partitions);
+		index = new AttendanceIndex(dataSource);
 		flagWorker = new AbsenceFlagWorker(work, new AbsenceFlags(daoRegistry.getResourceDao(Flag.class),
 				daoRegistry.getResourceDao(Patient.class), records, uk), transactions, uk, care.flagPoll());
 		flagTrigger = new AbsenceFlagTrigger(work, care.flagWorker() ? flagWorker::wakeUp : () -> {});
 	}
 
-	/** Once the search parameters are all loaded: the flags owed are worked through from now on. */
+	/**
+	 * Once the search parameters are all loaded: the records stored before the statistics table existed are counted
+	 * into it (once), and the flags owed are worked through from now on.
+	 */
 	@EventListener(ContextRefreshedEvent.class)
 	public void startFlagWorker() {
+		index.backfill(work.attendanceCodeHash, daoRegistry.getResourceDao(Observation.class));
 		if (care.flagWorker()) {
 			flagWorker.start();
 		}
@@ -51,7 +60,7 @@ class AttendanceConfig implements DisposableBean, Pipeline.Contributor {
 	@Override
 	public List<Pipeline.Step> steps() {
 		return List.of(new Pipeline.Step(Place.SERVER_KEPT_FLAGS, serverKept),
-				new Pipeline.Step(Place.DERIVED, flagTrigger));
+				new Pipeline.Step(Place.DERIVED, flagTrigger), new Pipeline.Step(Place.RECORD_COUNTS, index));
 	}
 
 	@Override

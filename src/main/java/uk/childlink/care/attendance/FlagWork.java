@@ -20,7 +20,7 @@ final class FlagWork {
 	private static final int BATCH = 1_000;
 
 	private final JdbcTemplate sql;
-	private final long attendanceCodeHash;
+	final long attendanceCodeHash;
 
 	FlagWork(DataSource dataSource, PartitionSettings partitions) {
 		this.sql = new JdbcTemplate(dataSource);
