@@ -672,7 +672,9 @@ public class Bench {
 			new Kind("unrelated_code", "unrelated school: Observation?code=attendance", "unrelated school"),
 			new Kind("unrelated_broad", "unrelated school: Observation?_count=20", "unrelated school"),
 			new Kind("reviews_overdue", "health visitors' overdue reviews (Patient/$reviews-overdue)", "health visiting service")
-					.onlyChildLinkAnswers());
+					.onlyChildLinkAnswers(),
+			new Kind("absence_statistics", "absence statistics of a council or school, year ($evaluate-measure)",
+					"health visiting service").onlyChildLinkAnswers());
 
 	/** A school with no relationship to any child of the population, registered for the unrelated caller's questions. */
 	static final String UNRELATED_URN = "999990";
@@ -720,6 +722,13 @@ public class Bench {
 		memory.start();
 		String only = System.getenv().getOrDefault("KINDS", ""); // e.g. KINDS=nhs,everything: just those
 		boolean plainHapi = "1".equals(System.getenv("PLAIN_HAPI")); // the server is the jar as plain HAPI FHIR
+		List<String> statisticsOf = orgIds.entrySet().stream()
+				.filter(e -> e.getKey().startsWith("la:") || e.getKey().startsWith("school:")).map(Map.Entry::getValue)
+				.toList();
+		String statisticsPeriod = "periodStart=" + asOf.minusDays(365) + "&periodEnd=" + asOf;
+		if (!plainHapi && (only.isBlank() || List.of(only.split(",")).contains("absence_statistics"))) {
+			publishStatistics(base, jar, dataDir, statisticsPeriod, metrics);
+		}
 		for (Kind kind : KINDS) {
 			if (!only.isBlank() && !List.of(only.split(",")).contains(kind.key())) {
 				continue;
@@ -764,6 +773,9 @@ public class Bench {
 					case "unrelated_broad" -> requests.add(new String[] {unrelated, "/Observation?_count=20"});
 					case "reviews_overdue" -> requests.add(new String[] {trustTokens.get(trusts.get(pick.nextInt(trusts.size()))),
 						"/Patient/$reviews-overdue?_count=50"});
+					case "absence_statistics" -> requests.add(new String[] {trustTokens.get(trusts.get(pick.nextInt(trusts.size()))),
+						"/Measure/pupil-absence/$evaluate-measure?" + statisticsPeriod + "&subject="
+							+ statisticsOf.get(pick.nextInt(statisticsOf.size()))});
 					default -> throw new IllegalStateException(kind.key());
 				}
 			}
@@ -788,6 +800,30 @@ public class Bench {
 		memory.stop();
 		metrics.put("query.rss_max_mb", memory.maxJvmMb());
 		metrics.put("query.postgres_pss_max_mb", memory.maxPostgresMb());
+	}
+
+	/**
+	 * Publishes the attendance statistics of every school and council of the population once, as the fortnightly
+	 * schedule does, and records how long that took and how many reports it stored.
+	 */
+	static void publishStatistics(String base, String jar, String dataDir, String period, Metrics metrics)
+			throws IOException, InterruptedException {
+		String admin = run(jar, "token", "--data-dir", dataDir, "--subject", "bench-admin", "--role", "admin", "--scope",
+				"user/*.cruds");
+		long start = System.nanoTime();
+		HttpResponse<String> published = HTTP.send(HttpRequest.newBuilder(URI.create(base
+				+ "/Measure/pupil-absence/$publish-statistics?" + period)).header("Authorization", "Bearer " + admin)
+				.POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+		double seconds = (System.nanoTime() - start) / 1e9;
+		if (published.statusCode() != 200) {
+			throw new IllegalStateException("could not publish the statistics: " + published.body());
+		}
+		java.util.regex.Matcher total = java.util.regex.Pattern.compile("\"total\"\\s*:\\s*(\\d+)").matcher(published.body());
+		String reports = total.find() ? total.group(1) : "?";
+		metrics.put("statistics.publish_seconds", String.format(Locale.ROOT, "%.1f", seconds));
+		metrics.put("statistics.reports", reports);
+		System.out.printf(Locale.ROOT, "  statistics of every school and council published: %s reports in %.1f s%n",
+				reports, seconds);
 	}
 
 	/** Registers the unrelated school once (a conditional create), as an admin. */

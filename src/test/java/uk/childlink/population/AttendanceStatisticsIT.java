@@ -146,6 +146,37 @@ class AttendanceStatisticsIT extends IntegrationTest {
 	}
 
 	@Test
+	void aRecordCorrectedWithdrawnOrDeletedChangesTheFiguresWithTheWrite() {
+		Org own = Organisations.school(client());
+		List<IIdType> weeks = new java.util.ArrayList<>();
+		for (String given : List.of("A", "B", "C", "D", "E")) {
+			weeks.add(client(own.token()).create().resource(Records.attendanceWeek(child(given), own.ref(), WEEKS[0][0],
+					WEEKS[0][1], 10, 0, 0)).execute().getId().toUnqualifiedVersionless());
+		}
+		assertThat(figures(evaluate(client(health.token()), own.id()), "overall-absence"))
+				.isEqualTo(new Figures(0, 50, "0.000"));
+
+		// corrected: five sessions of the first pupil's week were unauthorised absence after all
+		Observation corrected = client(own.token()).read().resource(Observation.class).withId(weeks.get(0)).execute();
+		Observation replacement = Records.attendanceWeek(corrected.getSubject(), own.ref(), WEEKS[0][0], WEEKS[0][1], 5,
+				0, 5);
+		replacement.setId(weeks.get(0));
+		client(own.token()).update().resource(replacement).execute();
+		assertThat(figures(evaluate(client(health.token()), own.id()), "overall-absence"))
+				.isEqualTo(new Figures(5, 50, "0.100"));
+
+		// withdrawn (entered in error) and deleted: they no longer count
+		Observation withdrawn = client(own.token()).read().resource(Observation.class).withId(weeks.get(1)).execute();
+		withdrawn.setStatus(Observation.ObservationStatus.ENTEREDINERROR);
+		client(own.token()).update().resource(withdrawn).execute();
+		client(own.token()).delete().resourceById(weeks.get(2)).execute();
+		MeasureReport after = evaluate(client(health.token()), own.id());
+		assertThat(figures(after, "overall-absence")).isEqualTo(new Figures(5, 30, "0.167"));
+		assertThat(figures(after, "persistent-absence")).as("one pupil of three at 10% or more: withheld")
+				.isEqualTo(new Figures(null, 3L, null));
+	}
+
+	@Test
 	void whoMayAskAndWhatIsRefused() {
 		String q = "/fhir/Measure/pupil-absence/$evaluate-measure?periodStart=" + START + "&periodEnd=" + END;
 		String noScope = Tokens.token().subject("nurse").organisation(Tokens.ODS, health.identifier()).agency("health")
