@@ -5,7 +5,14 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.api.model.DeleteConflict;
+import ca.uhn.fhir.jpa.api.model.DeleteConflictList;
+import ca.uhn.fhir.jpa.delete.DeleteConflictOutcome;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import uk.childlink.conformance.TrustedWrites;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import jakarta.persistence.EntityManager;
@@ -83,6 +90,43 @@ final class RelationshipMaintenance {
 				&& !was.getSubject().getReference().equals(now.getSubject().getReference())) {
 			now.setSubject(was.getSubject().copy());
 		}
+	}
+
+	/**
+	 * A child's record deleted (by an admin) takes its access grants with it: they are the server's projection of the
+	 * relationships, not records anyone wrote, and would otherwise hold the deletion up (HAPI refuses to delete what
+	 * something still refers to). The grants go in the deletion's transaction, so a deletion refused for the child's
+	 * real records (its Observations, Encounters...: 409 naming them) keeps them.
+	 */
+	@Hook(Pointcut.STORAGE_PRESTORAGE_DELETE_CONFLICTS)
+	public DeleteConflictOutcome grantsGoWithTheirChild(DeleteConflictList conflicts, TransactionDetails transaction) {
+		IFhirResourceDao<Basic> basics = daos.getResourceDao(Basic.class);
+		Set<String> deleted = new LinkedHashSet<>();
+		for (DeleteConflict conflict : conflicts) {
+			String source = conflict.getSourceId().toUnqualifiedVersionless().getValue();
+			if (!"Patient".equals(conflict.getTargetId().getResourceType()) || !source.startsWith("Basic/access-")
+					|| deleted.contains(source)) {
+				continue;
+			}
+			Basic grant;
+			try {
+				grant = basics.read(conflict.getSourceId().toUnqualifiedVersionless(), new SystemRequestDetails());
+			} catch (ResourceNotFoundException | ResourceGoneException e) {
+				continue;
+			}
+			if (AccessGrants.isGrant(grant)) {
+				store.forgetGrants(grant.getSubject().getReferenceElement().getIdPart());
+				basics.delete(grant.getIdElement().toUnqualifiedVersionless(), conflicts,
+						TrustedWrites.mark(new SystemRequestDetails()), transaction);
+				deleted.add(source);
+			}
+		}
+		if (deleted.isEmpty()) {
+			return null;
+		}
+		conflicts.removeIf(conflict -> deleted.contains(conflict.getSourceId().toUnqualifiedVersionless().getValue()));
+		// HAPI looks for conflicts again (up to its limit of 10 times) while this hook finds grants among them
+		return new DeleteConflictOutcome().setShouldRetryCount(10);
 	}
 
 	private void changed(IBaseResource before, IBaseResource after) {

@@ -93,6 +93,11 @@ final class RelationshipStore {
 				String.class, child, organisation).stream().findFirst();
 	}
 
+	/** Forgets every grant of a child whose record is being deleted (in the deletion's transaction). */
+	void forgetGrants(String child) {
+		sql.update("DELETE FROM cl_access_grant WHERE child_id = ?", child);
+	}
+
 	/** Deletes the relationships that ended before today; returns the children they were with. */
 	Set<String> endExpired() {
 		return new LinkedHashSet<>(sql.queryForList("DELETE FROM cl_relationship WHERE valid_until < current_date "
