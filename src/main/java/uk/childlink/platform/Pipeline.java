@@ -43,6 +43,7 @@ public final class Pipeline {
 		public static final int AUTHENTICATION = 10;
 		public static final int REQUEST_CHECKS = 20;
 		public static final int GATE = 30;
+		public static final int EXPORT = 35;
 		public static final int NARROWING = 40;
 		public static final int RELATED_CHILDREN = 90;
 		/** HAPI's ConsentInterceptor's own (AuthorizationConstants.ORDER_CONSENT_INTERCEPTOR). */
@@ -85,6 +86,9 @@ public final class Pipeline {
 		GATE(Order.GATE, Broadcaster.REQUESTS, false,
 				"the token's SMART scopes allow the interaction or operation; break-glass; the audit trail is read-only; "
 						+ "a batch's reads, each as if sent alone: 403"),
+		EXPORT(Order.EXPORT, Broadcaster.REQUESTS, false,
+				"a bulk export is its requester's (its status and files: 404 to anyone else), its `_typeFilter` checked "
+						+ "(400), the children it takes put in its audit record; Binary (the export files) for an admin"),
 		NARROWING(Order.NARROWING, Broadcaster.REQUESTS, false,
 				"a search of children's records (alone or in a batch) narrowed, in its SQL, to the children the caller is related to"),
 		RELATED_CHILDREN(Order.RELATED_CHILDREN, Broadcaster.REQUESTS, false,
@@ -108,7 +112,8 @@ public final class Pipeline {
 		VALIDATION(Order.VALIDATION, Broadcaster.STORAGE, false,
 				"the ChildLink profiles (422), a transaction in one pass; what `$validate` answers"),
 		RELATIONSHIPS(Order.RELATIONSHIPS, Broadcaster.STORAGE, false,
-				"the relationships a write makes or ends, and their grants, in the write's transaction"),
+				"the relationships a write makes or ends, and their grants, in the write's transaction (a child's record "
+						+ "deleted takes its grants with it)"),
 		DERIVED(Order.DERIVED, Broadcaster.STORAGE, false,
 				"a child's absence flag owed, in the transaction that writes an attendance record; worked once it commits"),
 		RECORD_COUNTS(Order.RECORD_COUNTS, Broadcaster.STORAGE, false,

@@ -47,6 +47,8 @@ public abstract class IntegrationTest {
 		registry.add("childlink.signals.allowed-networks", () -> "127.0.0.1/32");
 		registry.add("childlink.signals.retry", () -> "200ms");
 		registry.add("childlink.signals.delivery-timeout", () -> "3s");
+		// bulk export files are removed this long after they are written (BulkExportIT waits for it)
+		registry.add("childlink.population.export-retention", () -> "20s");
 	}
 
 	protected String baseUrl() {

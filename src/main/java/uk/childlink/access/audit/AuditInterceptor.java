@@ -21,6 +21,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Parameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import uk.childlink.access.AuditedChildren;
 import uk.childlink.access.Caller;
 import uk.childlink.access.authorisation.Children;
 import uk.childlink.platform.Pipeline;
@@ -56,7 +57,7 @@ final class AuditInterceptor {
 				|| "AuditEvent".equals(request.getResourceName())) {
 			return;
 		}
-		Set<String> seen = new LinkedHashSet<>();
+		Set<String> seen = new LinkedHashSet<>(AuditedChildren.of(request));
 		collect(response.getResponseResource(), seen);
 		IIdType target = request.getId();
 		if (target != null && "Patient".equals(target.getResourceType()) && target.hasIdPart()

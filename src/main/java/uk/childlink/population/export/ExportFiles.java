@@ -1,0 +1,108 @@
+package uk.childlink.population.export;
+
+import ca.uhn.fhir.batch2.api.IJobCoordinator;
+import ca.uhn.fhir.batch2.model.StatusEnum;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.api.model.ExpungeOptions;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.IdType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import uk.childlink.platform.Worker;
+
+/**
+ * Removes export files for good: those of an export that was cancelled or failed, and every file once the retention
+ * period since it was written has passed. Removed means expunged (HAPI's own clean-up only marks them deleted, and a
+ * deleted version still holds the data). Looked for every minute (twice in a shorter retention period), and at once when an export is cancelled.
+ */
+final class ExportFiles implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(ExportFiles.class);
+	/** The meta extension HAPI puts on each file it writes: the export job's id. */
+	static final String JOB_EXTENSION = "https://hapifhir.org/NamingSystem/bulk-export-job-id";
+
+	private final IFhirResourceDao<Binary> binaries;
+	private final IJobCoordinator jobs;
+	private final JdbcTemplate sql;
+	private final Duration retention;
+	private final Worker worker;
+
+	ExportFiles(IFhirResourceDao<Binary> binaries, IJobCoordinator jobs, DataSource dataSource, Duration retention) {
+		this.binaries = binaries;
+		this.jobs = jobs;
+		this.sql = new JdbcTemplate(dataSource);
+		this.retention = retention;
+		// every minute, or twice in a shorter retention period
+		Duration poll = retention.dividedBy(2);
+		poll = poll.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1)
+				: poll.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : poll;
+		this.worker = new Worker("export files", poll, () -> {}, this::sweep);
+	}
+
+	void start() {
+		worker.start();
+	}
+
+	void wakeUp() {
+		worker.wakeUp();
+	}
+
+	/** The export job a stored file belongs to; null when the Binary is not an export file (or not there). */
+	String jobOf(String binaryId) {
+		try {
+			Binary file = binaries.read(new IdType("Binary", binaryId), new SystemRequestDetails());
+			Extension job = file.getMeta().getExtensionByUrl(JOB_EXTENSION);
+			return job == null ? null : job.getValue().primitiveValue();
+		} catch (BaseServerResponseException e) {
+			return null;
+		}
+	}
+
+	/** Whether a file of this job, written then, is to go now. */
+	static boolean expired(StatusEnum job, Instant written, Instant now, Duration retention) {
+		return job == null || job == StatusEnum.CANCELLED || job == StatusEnum.FAILED
+				|| written.plus(retention).isBefore(now);
+	}
+
+	private boolean sweep() {
+		List<Map<String, Object>> files = sql.queryForList("SELECT fhir_id, res_updated FROM hfj_resource "
+				+ "WHERE res_type = 'Binary' AND res_deleted_at IS NULL ORDER BY res_id");
+		for (Map<String, Object> file : files) {
+			String id = (String) file.get("fhir_id");
+			String job = jobOf(id);
+			if (job == null) {
+				continue; // not an export file
+			}
+			StatusEnum status;
+			try {
+				status = jobs.getInstance(job).getStatus();
+			} catch (ResourceNotFoundException e) {
+				status = null;
+			}
+			if (expired(status, ((Timestamp) file.get("res_updated")).toInstant(), Instant.now(), retention)) {
+				IdType binary = new IdType("Binary", id);
+				binaries.delete(binary, new SystemRequestDetails());
+				binaries.expunge(binary, new ExpungeOptions().setExpungeDeletedResources(true)
+						.setExpungeOldVersions(true), new SystemRequestDetails());
+				log.info("Removed export file Binary/{} of export {} ({})", id, job, status);
+			}
+		}
+		return false;
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		worker.close();
+	}
+}
