@@ -725,7 +725,9 @@ public class Bench {
 		List<String> statisticsOf = orgIds.entrySet().stream()
 				.filter(e -> e.getKey().startsWith("la:") || e.getKey().startsWith("school:")).map(Map.Entry::getValue)
 				.toList();
-		String statisticsPeriod = "periodStart=" + asOf.minusDays(365) + "&periodEnd=" + asOf;
+		// the school year to the as-of date (the statistics are cumulative from 1 September, as DfE's)
+		LocalDate yearStart = LocalDate.of(asOf.getMonthValue() >= 9 ? asOf.getYear() : asOf.getYear() - 1, 9, 1);
+		String statisticsPeriod = "periodStart=" + yearStart + "&periodEnd=" + asOf;
 		if (!plainHapi && (only.isBlank() || List.of(only.split(",")).contains("absence_statistics"))) {
 			publishStatistics(base, jar, dataDir, statisticsPeriod, metrics);
 		}

@@ -1,5 +1,6 @@
 package uk.childlink.access;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,4 +17,7 @@ public interface RelatedOrganisations {
 
 	/** The id of the Organization the caller acts for (found by the identifier in their token); empty if none. */
 	Optional<String> organisationOf(Caller caller);
+
+	/** The children (Patient ids) the organisation has a relationship with today (none, with access control off). */
+	List<String> childrenOf(String organisationId);
 }

@@ -44,6 +44,7 @@ public final class Pipeline {
 		public static final int REQUEST_CHECKS = 20;
 		public static final int GATE = 30;
 		public static final int EXPORT = 35;
+		public static final int EXPORT_WRITES = 36;
 		public static final int NARROWING = 40;
 		public static final int RELATED_CHILDREN = 90;
 		/** HAPI's ConsentInterceptor's own (AuthorizationConstants.ORDER_CONSENT_INTERCEPTOR). */
@@ -87,8 +88,11 @@ public final class Pipeline {
 				"the token's SMART scopes allow the interaction or operation; break-glass; the audit trail is read-only; "
 						+ "a batch's reads, each as if sent alone: 403"),
 		EXPORT(Order.EXPORT, Broadcaster.REQUESTS, false,
-				"a bulk export is its requester's (its status and files: 404 to anyone else), its `_typeFilter` checked "
-						+ "(400), the children it takes put in its audit record; Binary (the export files) for an admin"),
+				"a bulk export is its requester's (its status and files: 404 to anyone else), an organisation's narrowed to "
+						+ "its children, its `_typeFilter` checked (400), the children it takes put in its audit record"),
+		EXPORT_WRITES(Order.EXPORT_WRITES, Broadcaster.STORAGE, false,
+				"each resource an organisation's export writes is about its children only (never the access grants, "
+						+ "another's worklist or the audit trail); each export file stamped with its owner"),
 		NARROWING(Order.NARROWING, Broadcaster.REQUESTS, false,
 				"a search of children's records (alone or in a batch) narrowed, in its SQL, to the children the caller is related to"),
 		RELATED_CHILDREN(Order.RELATED_CHILDREN, Broadcaster.REQUESTS, false,

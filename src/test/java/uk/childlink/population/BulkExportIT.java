@@ -30,7 +30,7 @@ import uk.childlink.support.Tokens;
 /**
  * FHIR Bulk Data export over HTTP with real tokens: an admin's export, polled and downloaded as NDJSON; its status and
  * files unknown to anyone else (another admin too); recorded in the audit trail the child's council reads; bad input
- * refused at kick-off; a cancelled export's files removed. (Exports for a council or a school are not built yet.)
+ * refused at kick-off; a cancelled export's files removed; a council's export of its own children only.
  */
 class BulkExportIT extends IntegrationTest {
 
@@ -63,7 +63,7 @@ class BulkExportIT extends IntegrationTest {
 		// someone else's export: not known, to a school and to another admin alike
 		String otherAdmin = Tokens.token().subject("another-admin").role("admin").scope("user/*.cruds").sign();
 		assertThat(http(otherAdmin).get(status).status()).isEqualTo(404);
-		assertThat(http(council.token()).get(status).status()).isEqualTo(403);
+		assertThat(http(council.token()).get(status).status()).isEqualTo(404);
 
 		Response done = Eventually.poll(() -> http().get(status), r -> r.status() != 202, Duration.ofSeconds(120));
 		assertThat(done.status()).as(done.body()).isEqualTo(200);
@@ -71,8 +71,14 @@ class BulkExportIT extends IntegrationTest {
 		List<String> lines = new ArrayList<>();
 		for (JsonNode file : manifest.get("output")) {
 			String url = path(file.get("url").asText());
+			assertThat(http().get(url, "application/fhir+json").body()).as("the file carries its owner")
+					.contains("https://fhir.childlink.uk/file-owner");
 			assertThat(http(otherAdmin).get(url).status()).as("another admin downloads nothing").isEqualTo(404);
-			assertThat(http(council.token()).get(url).status()).isEqualTo(403);
+			assertThat(http(otherAdmin).get(url + "/_history").body()).as("nor finds it in the file's history")
+					.doesNotContain("\"data\"");
+			assertThat(http(otherAdmin).get("/fhir/_history?_count=500").body()).as("nor in the server's")
+					.doesNotContain(url.substring(url.lastIndexOf('/') + 1));
+			assertThat(http(council.token()).get(url).status()).isEqualTo(404);
 			Response ndjson = http().get(url, "application/fhir+ndjson");
 			assertThat(ndjson.status()).isEqualTo(200);
 			ndjson.body().lines().forEach(lines::add);
@@ -87,6 +93,12 @@ class BulkExportIT extends IntegrationTest {
 		assertThat(FHIR.newJsonParser().parseResource(Bundle.class, trail.body()).getEntry())
 				.extracting(e -> FHIR.newJsonParser().encodeResourceToString(e.getResource()))
 				.anySatisfy(event -> assertThat(event).contains("$export?_type=Patient,Observation"));
+		assertThat(FHIR.newJsonParser().parseResource(Bundle.class, trail.body()).getEntry())
+				.as("each event shows this child alone, however many it took")
+				.allSatisfy(e -> assertThat(((org.hl7.fhir.r4.model.AuditEvent) e.getResource()).getEntity())
+						.filteredOn(entity -> entity.getWhat().getReference() != null
+								&& entity.getWhat().getReference().startsWith("Patient/"))
+						.extracting(entity -> entity.getWhat().getReference()).containsOnly(id.getValue()));
 
 		// the files go for good once the retention period has passed (20 s in the tests): not even in the history
 		for (JsonNode file : manifest.get("output")) {
@@ -97,7 +109,59 @@ class BulkExportIT extends IntegrationTest {
 	}
 
 	@Test
-	void badInputIsRefusedAtKickOffAndOnlyAnAdminExports() {
+	void aCouncilExportsTheChildrenItIsRelatedToAndNothingElse() throws Exception {
+		Org council = Organisations.council(client());
+		Org school = Organisations.school(client());
+		List<IIdType> mine = new ArrayList<>();
+		for (String given : List.of("Bea", "Cai")) {
+			Patient child = Fixtures.child(Fixtures.nextNhsNumber(), "Exported", given, "2016-03-04");
+			child.setManagingOrganization(council.ref());
+			IIdType id = client().create().resource(child).execute().getId().toUnqualifiedVersionless();
+			client().create().resource(Fixtures.weight(new Reference(id.getValue()), 21.0)).execute();
+			mine.add(id);
+		}
+		// another council's child, at a school: not this council's to export
+		IIdType other = client().create().resource(Fixtures.child(Fixtures.nextNhsNumber(), "Exported", "Dee",
+				"2016-05-06")).execute().getId().toUnqualifiedVersionless();
+		client(school.token()).create().resource(uk.childlink.support.Records.attendanceWeek(new Reference(other.getValue()),
+				school.ref(), "2025-09-08", "2025-09-12", 10, 0, 0)).execute();
+
+		Response kickOff = http(council.token()).send("GET", "/fhir/Patient/$export", ASYNC, null);
+		assertThat(kickOff.status()).as(kickOff.body()).isEqualTo(202);
+		String status = path(kickOff.headers().get("content-location"));
+		assertThat(http(school.token()).get(status).status()).as("another organisation's export").isEqualTo(404);
+		assertThat(http().get(status).status()).as("an admin's too: only who asked").isEqualTo(404);
+		Response done = Eventually.poll(() -> http(council.token()).get(status), r -> r.status() != 202,
+				Duration.ofSeconds(120));
+		assertThat(done.status()).as(done.body()).isEqualTo(200);
+		List<String> lines = new ArrayList<>();
+		for (JsonNode file : JSON.readTree(done.body()).get("output")) {
+			String url = path(file.get("url").asText());
+			assertThat(http(school.token()).get(url).status()).isEqualTo(404);
+			Response ndjson = http(council.token()).get(url, "application/fhir+ndjson");
+			assertThat(ndjson.status()).isEqualTo(200);
+			ndjson.body().lines().forEach(lines::add);
+		}
+		assertThat(lines).filteredOn(line -> line.contains("\"resourceType\":\"Patient\"")).hasSize(2)
+				.allSatisfy(line -> assertThat(line).containsAnyOf(mine.get(0).getIdPart(), mine.get(1).getIdPart()));
+		assertThat(lines).filteredOn(line -> line.contains("\"resourceType\":\"Observation\"")).hasSize(2);
+		assertThat(lines).noneSatisfy(line -> assertThat(line).contains(other.getIdPart()));
+		assertThat(lines).as("the server's access grants are not exported")
+				.noneSatisfy(line -> assertThat(line).contains("relationship-grant"));
+
+		// a child it is not related to is not known to it; a school with no pupils has nothing to export
+		assertThat(http(council.token()).send("GET", "/fhir/" + other.getValue() + "/$export", ASYNC, null).status())
+				.isEqualTo(404);
+		Org empty = Organisations.school(client());
+		Response nothing = http(empty.token()).send("GET", "/fhir/Patient/$export", ASYNC, null);
+		assertThat(nothing.status()).isEqualTo(403);
+		assertThat(nothing.body()).contains("nothing for it to export");
+		// Binary resources are not searched or listed
+		assertThat(http(council.token()).get("/fhir/Binary").status()).isEqualTo(403);
+	}
+
+	@Test
+	void badInputIsRefusedAtKickOffAndAnExportOfEverythingIsForAnAdmin() {
 		Map<String, Integer> refused = Map.of(
 				"/fhir/$export?_type=NoSuchType", 400,
 				"/fhir/$export?_since=yesterday", 400,
@@ -111,8 +175,12 @@ class BulkExportIT extends IntegrationTest {
 			assertThat(answer.body()).as(request).contains("OperationOutcome");
 		});
 		Org school = Organisations.school(client());
-		assertThat(http(school.token()).send("GET", "/fhir/$export", ASYNC, null).status()).isEqualTo(403);
-		assertThat(http(school.token()).send("GET", "/fhir/Patient/$export", ASYNC, null).status()).isEqualTo(403);
+		Response everything = http(school.token()).send("GET", "/fhir/$export", ASYNC, null);
+		assertThat(everything.status()).isEqualTo(403);
+		assertThat(everything.body()).contains("Patient/$export");
+		String noScope = Tokens.token().subject("clerk").organisation(Tokens.SCHOOL, school.identifier())
+				.agency("education").scope("user/Observation.rs").sign();
+		assertThat(http(noScope).send("GET", "/fhir/Patient/$export", ASYNC, null).status()).isEqualTo(403);
 	}
 
 	@Test

@@ -111,12 +111,26 @@ final class AuditEventProvider implements OwnResourceProvider {
 		}
 		List<AuditRecord> found = log.search(childRef, agentName == null ? null : agentName.getValue(), breakGlassOnly,
 				after, before, newestFirst, from, size + 1);
-		List<IBaseResource> page = found.stream().limit(size).map(r -> (IBaseResource) AuditTrail.event(r)).toList();
+		boolean oneChildsTrail = caller != null && !caller.isAdmin();
+		List<IBaseResource> page = found.stream().limit(size)
+				.map(r -> (IBaseResource) (oneChildsTrail ? onlyChild(AuditTrail.event(r), childRef) : AuditTrail.event(r)))
+				.toList();
 		SimpleBundleProvider answer = new SimpleBundleProvider(page);
 		answer.setCurrentPageOffset(from);
 		answer.setCurrentPageSize(size);
 		answer.setSize(found.size() > size ? null : from + page.size());
 		return answer;
+	}
+
+	/**
+	 * A council reads one child's trail: an access that also took other children's data (a search, an export) shows
+	 * this child only; the others are not its business (and the consent check would hide the whole event).
+	 */
+	private static AuditEvent onlyChild(AuditEvent event, String child) {
+		event.getEntity().removeIf(entity -> entity.getWhat().getReferenceElement().getResourceType() != null
+				&& "Patient".equals(entity.getWhat().getReferenceElement().getResourceType())
+				&& !child.equals(entity.getWhat().getReferenceElement().toUnqualifiedVersionless().getValue()));
+		return event;
 	}
 
 	@Create

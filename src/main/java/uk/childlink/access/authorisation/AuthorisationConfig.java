@@ -9,6 +9,11 @@ import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.List;
+
+
+
+
+
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -106,6 +111,11 @@ class AuthorisationConfig implements DisposableBean, Pipeline.Contributor {
 			@Override
 			public Optional<String> organisationOf(Caller caller) {
 				return relationships == null ? Optional.empty() : relationships.organisationId(caller);
+			}
+
+			@Override
+			public List<String> childrenOf(String organisationId) {
+				return store == null ? List.of() : store.childrenOf(organisationId);
 			}
 		};
 	}

@@ -11,14 +11,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Binary;
 import uk.childlink.access.Caller;
+import uk.childlink.access.OwnFiles;
 
 /**
  * Which stored resources a caller sees, asked by HAPI's consent interceptor for every resource on its way out of
  * storage (a read, each search match, each {@code _include}/{@code _revinclude}, history entries, {@code $everything},
  * each page): a resource of a type their scopes grant, and, for a child's data, only while their organisation has a
  * relationship with the child (or they broke the glass); an owned record (a Task on a worklist, a Subscription) only
- * by the organisation that owns it. Whatever is refused is left out as if it did not exist: a
+ * by the organisation that owns it; a file the server wrote for one caller ({@link OwnFiles}) by that caller alone.
+ * Whatever is refused is left out as if it did not exist: a
  * read answers 404, a search leaves it out, and HAPI drops {@code Bundle.total} and refuses {@code _summary=count}
  * and {@code _total=accurate}, which would count it.
  */
@@ -67,7 +70,7 @@ final class ReadRules implements IConsentService {
 			return ConsentOutcome.PROCEED;
 		}
 		String type = fhir.getResourceType(resource);
-		if (!type.equals("AuditEvent") && !children.isChildType(type) && !owned.contains(type)) {
+		if (!type.equals("AuditEvent") && !type.equals("Binary") && !children.isChildType(type) && !owned.contains(type)) {
 			return ConsentOutcome.PROCEED;
 		}
 		return sees(caller, resource, related.of(request, caller)) ? ConsentOutcome.PROCEED : ConsentOutcome.REJECT;
@@ -109,6 +112,12 @@ final class ReadRules implements IConsentService {
 	}
 
 	private boolean mayKnow(Caller caller, IBaseResource resource, Predicate<String> relatedTo) {
+		if (resource instanceof Binary file) {
+			// a file the server wrote for one caller (a bulk export's) is theirs alone, an admin's too; any other
+			// Binary is an admin's
+			return file.getMeta().getTag().stream().filter(tag -> OwnFiles.TAG_SYSTEM.equals(tag.getSystem()))
+					.findFirst().map(tag -> OwnFiles.ownerOf(caller).equals(tag.getCode())).orElse(caller.isAdmin());
+		}
 		if (caller.isAdmin()) {
 			return true;
 		}

@@ -102,7 +102,9 @@ final class RelationshipMaintenance {
 	public DeleteConflictOutcome grantsGoWithTheirChild(DeleteConflictList conflicts, TransactionDetails transaction) {
 		IFhirResourceDao<Basic> basics = daos.getResourceDao(Basic.class);
 		Set<String> deleted = new LinkedHashSet<>();
-		for (DeleteConflict conflict : conflicts) {
+		List<DeleteConflict> found = new ArrayList<>();
+		conflicts.forEach(found::add); // deleting a grant may add to the list (what refers to the grant)
+		for (DeleteConflict conflict : found) {
 			String source = conflict.getSourceId().toUnqualifiedVersionless().getValue();
 			if (!"Patient".equals(conflict.getTargetId().getResourceType()) || !source.startsWith("Basic/access-")
 					|| deleted.contains(source)) {

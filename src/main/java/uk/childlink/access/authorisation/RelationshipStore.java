@@ -69,6 +69,12 @@ final class RelationshipStore {
 				children.toArray(String[]::new));
 	}
 
+	/** The children with whom the organisation has a relationship that holds today. */
+	List<String> childrenOf(String organisation) {
+		return sql.queryForList("SELECT DISTINCT child_id FROM cl_relationship WHERE org_id = ? "
+				+ "AND (valid_until IS NULL OR valid_until >= current_date) ORDER BY child_id", String.class, organisation);
+	}
+
 	/** The organisations with a relationship that holds today with the child. */
 	Set<String> organisationsOf(String child) {
 		return new LinkedHashSet<>(sql.queryForList("SELECT DISTINCT org_id FROM cl_relationship WHERE child_id = ? "

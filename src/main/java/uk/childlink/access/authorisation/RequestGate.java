@@ -108,7 +108,11 @@ final class RequestGate {
 			default -> {} // system search/history, pages, transactions, batches: checked resource by resource
 		}
 		if (caller.isAdmin()) {
-			ConsentInterceptor.skipAllConsentForRequest(request); // an admin sees everything (and is audited)
+			// an admin sees everything (and is audited), but another caller's export files (ReadRules): the consent
+			// check stays on where they can be read (Binary, and what spans types: history, batches)
+			if (request.getResourceName() != null && !"Binary".equals(request.getResourceName())) {
+				ConsentInterceptor.skipAllConsentForRequest(request);
+			}
 		} else {
 			reverseChains(caller, request);
 		}
@@ -186,10 +190,13 @@ final class RequestGate {
 		visible(caller, type, request.getId());
 	}
 
-	/** A stored child record (or AuditEvent) the caller may not see is not known to them, whatever they ask of it. */
+	/**
+	 * A stored child record (or AuditEvent, or Binary) the caller may not see is not known to them, whatever they ask of
+	 * it.
+	 */
 	private void visible(Caller caller, String type, IIdType target) {
-		if (!reads.isChildData(type) && !type.equals("AuditEvent")) {
-			return;
+		if (!reads.isChildData(type) && !type.equals("AuditEvent") && !type.equals("Binary")) {
+			return; // a Binary may be someone else's export file: its $meta names the export
 		}
 		IIdType id = target.toUnqualifiedVersionless();
 		// read as the server (HAPI's consent interceptor leaves $meta alone), then judged as a read of it would be

@@ -65,7 +65,11 @@ final class ScopeNeeds {
 			Map.entry("$reviews-overdue", Operation.of(new Need("Patient", Access.SEARCH))),
 			Map.entry("$pupils-joined", Operation.of(new Need("Patient", Access.SEARCH))),
 			Map.entry("$household", Operation.of(PATIENT_READ)),
-			Map.entry("$evaluate-measure", Operation.of(new Need("MeasureReport", Access.READ))));
+			Map.entry("$evaluate-measure", Operation.of(new Need("MeasureReport", Access.READ))),
+			// a bulk export of the children the caller's organisation is related to (population/export); its files
+			// are Binary resources, read with Binary read
+			Map.entry("$export", Operation.of(PATIENT_READ, new Need("Patient", Access.SEARCH))),
+			Map.entry("$export-poll-status", Operation.of(PATIENT_READ)));
 
 	private static final Operation ADMIN_ONLY = Operation.adminWith();
 

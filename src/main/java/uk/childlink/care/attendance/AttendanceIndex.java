@@ -94,6 +94,11 @@ final class AttendanceIndex {
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
 	public void updated(IBaseResource oldResource, IBaseResource newResource) {
+		if (oldResource instanceof Observation was && AbsenceFlagTrigger.isAttendance(was)
+				&& !(newResource instanceof Observation now && AbsenceFlagTrigger.isAttendance(now))) {
+			changed(was, true); // no longer an attendance record: its counts go
+			return;
+		}
 		changed(newResource, false);
 	}
 
@@ -115,8 +120,8 @@ final class AttendanceIndex {
 		if (!AttendanceRecords.counts(obs) || !(obs.getEffective() instanceof Period period)) {
 			return Optional.empty();
 		}
-		String child = obs.getSubject().getReference();
-		String school = obs.hasPerformer() ? obs.getPerformerFirstRep().getReference() : null;
+		String child = relative(obs.getSubject());
+		String school = obs.hasPerformer() ? relative(obs.getPerformerFirstRep()) : null;
 		LocalDate start = Primitives.day(period.getStartElement());
 		LocalDate end = Primitives.day(period.getEndElement());
 		if (child == null || !child.startsWith("Patient/") || school == null || !school.startsWith("Organization/")
@@ -124,6 +129,12 @@ final class AttendanceIndex {
 			return Optional.empty();
 		}
 		return Optional.of(new Row(id, school, child, start, end, AttendanceRecords.summary(obs)));
+	}
+
+	/** A reference as {@code Type/id}, whatever version or base it was written with; null when it is not one. */
+	private static String relative(org.hl7.fhir.r4.model.Reference reference) {
+		org.hl7.fhir.instance.model.api.IIdType id = reference.getReferenceElement();
+		return id.hasResourceType() && id.hasIdPart() ? id.getResourceType() + "/" + id.getIdPart() : null;
 	}
 
 	/** Writes (or removes) rows in the caller's transaction; also the backfill's way in, which keeps what is there. */

@@ -16,23 +16,25 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
+import uk.childlink.access.RelatedOrganisations;
 import uk.childlink.platform.Pipeline;
 import uk.childlink.platform.Pipeline.Place;
 import uk.childlink.population.PopulationProperties;
 
 /**
  * Publishes HAPI's FHIR Bulk Data export ({@code $export} at system, Group and Patient level, {@code $export-poll-status})
- * with ChildLink's rules ({@link ExportRules}) and the removal of its files ({@link ExportFiles}).
+ * with ChildLink's rules ({@link ExportRules}, {@link ExportWrites}) and the removal of its files ({@link ExportFiles}).
  */
 @Configuration(proxyBeanMethods = false)
 class ExportConfig implements Pipeline.Contributor, DisposableBean {
 
 	private final ExportFiles files;
 	private final ExportRules rules;
+	private final ExportWrites writes;
 
 	ExportConfig(RestfulServer fhirServer, ObjectProvider<BulkDataExportProvider> exportProvider,
 			JpaStorageSettings storage, FhirContext fhir, MatchUrlService matchUrls, IJobCoordinator jobs,
-			IJobMaintenanceService maintenance,
+			IJobMaintenanceService maintenance, RelatedOrganisations related,
 			DataSource dataSource, DaoRegistry daos, PopulationProperties population) {
 		// each export is its requester's: never handed to another caller who asks the same
 		storage.setEnableBulkExportJobReuse(false);
@@ -41,7 +43,8 @@ class ExportConfig implements Pipeline.Contributor, DisposableBean {
 		storage.setExpungeEnabled(true);
 		fhirServer.registerProvider(exportProvider.getObject());
 		files = new ExportFiles(daos.getResourceDao(Binary.class), jobs, dataSource, population.exportRetention());
-		rules = new ExportRules(fhir, matchUrls, jobs, maintenance, dataSource, files);
+		rules = new ExportRules(fhir, matchUrls, jobs, maintenance, dataSource, files, related);
+		writes = new ExportWrites(fhir, jobs);
 	}
 
 	@EventListener(ContextRefreshedEvent.class)
@@ -51,7 +54,7 @@ class ExportConfig implements Pipeline.Contributor, DisposableBean {
 
 	@Override
 	public List<Pipeline.Step> steps() {
-		return List.of(new Pipeline.Step(Place.EXPORT, rules));
+		return List.of(new Pipeline.Step(Place.EXPORT, rules), new Pipeline.Step(Place.EXPORT_WRITES, writes));
 	}
 
 	@Override

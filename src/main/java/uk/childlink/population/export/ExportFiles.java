@@ -1,13 +1,13 @@
 package uk.childlink.population.export;
 
 import ca.uhn.fhir.batch2.api.IJobCoordinator;
+import ca.uhn.fhir.batch2.model.JobInstance;
 import ca.uhn.fhir.batch2.model.StatusEnum;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.api.model.ExpungeOptions;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,7 +23,7 @@ import uk.childlink.platform.Worker;
 
 /**
  * Removes export files for good: those of an export that was cancelled or failed, and every file once the retention
- * period since it was written has passed. Removed means expunged (HAPI's own clean-up only marks them deleted, and a
+ * period since its export ended has passed. Removed means expunged (HAPI's own clean-up only marks them deleted, and a
  * deleted version still holds the data). Looked for every minute (twice in a shorter retention period), and at once when an export is cancelled.
  */
 final class ExportFiles implements AutoCloseable {
@@ -69,36 +69,68 @@ final class ExportFiles implements AutoCloseable {
 		}
 	}
 
-	/** Whether a file of this job, written then, is to go now. */
-	static boolean expired(StatusEnum job, Instant written, Instant now, Duration retention) {
-		return job == null || job == StatusEnum.CANCELLED || job == StatusEnum.FAILED
-				|| written.plus(retention).isBefore(now);
+	/**
+	 * Whether a file of this export is to go now: the export cancelled, failed or forgotten, or the retention period
+	 * over since it ended (a file written early in a long export is kept until the export is done).
+	 */
+	static boolean expired(StatusEnum job, Instant ended, Instant now, Duration retention) {
+		if (job == null || job == StatusEnum.CANCELLED || job == StatusEnum.FAILED) {
+			return true;
+		}
+		return ended != null && ended.plus(retention).isBefore(now);
 	}
 
 	private boolean sweep() {
-		List<Map<String, Object>> files = sql.queryForList("SELECT fhir_id, res_updated FROM hfj_resource "
-				+ "WHERE res_type = 'Binary' AND res_deleted_at IS NULL ORDER BY res_id");
+		List<Map<String, Object>> files = sql.queryForList("SELECT fhir_id, res_deleted_at FROM hfj_resource "
+				+ "WHERE res_type = 'Binary' ORDER BY res_id");
 		for (Map<String, Object> file : files) {
 			String id = (String) file.get("fhir_id");
-			String job = jobOf(id);
-			if (job == null) {
-				continue; // not an export file
-			}
-			StatusEnum status;
 			try {
-				status = jobs.getInstance(job).getStatus();
-			} catch (ResourceNotFoundException e) {
-				status = null;
-			}
-			if (expired(status, ((Timestamp) file.get("res_updated")).toInstant(), Instant.now(), retention)) {
-				IdType binary = new IdType("Binary", id);
-				binaries.delete(binary, new SystemRequestDetails());
-				binaries.expunge(binary, new ExpungeOptions().setExpungeDeletedResources(true)
-						.setExpungeOldVersions(true), new SystemRequestDetails());
-				log.info("Removed export file Binary/{} of export {} ({})", id, job, status);
+				if (file.get("res_deleted_at") != null) {
+					// deleted but still in the history (HAPI's own clean-up, or a crash between our two steps)
+					if (wasExportFile(id)) {
+						expunge(new IdType("Binary", id));
+					}
+					continue;
+				}
+				String job = jobOf(id);
+				if (job == null) {
+					continue; // not an export file
+				}
+				JobInstance instance = instance(job);
+				StatusEnum status = instance == null ? null : instance.getStatus();
+				Instant ended = instance == null || instance.getEndTime() == null ? null : instance.getEndTime().toInstant();
+				if (expired(status, ended, Instant.now(), retention)) {
+					IdType binary = new IdType("Binary", id);
+					binaries.delete(binary, new SystemRequestDetails());
+					expunge(binary);
+					log.info("Removed export file Binary/{} of export {} ({})", id, job, status);
+				}
+			} catch (RuntimeException e) {
+				// another process removing it at the same time, say: the next look tries again
+				log.warn("Could not remove export file Binary/{}: {}", id, e.toString());
 			}
 		}
 		return false;
+	}
+
+	private JobInstance instance(String job) {
+		try {
+			return jobs.getInstance(job);
+		} catch (ResourceNotFoundException e) {
+			return null;
+		}
+	}
+
+	private boolean wasExportFile(String id) {
+		return Boolean.TRUE.equals(sql.queryForObject("SELECT EXISTS (SELECT 1 FROM hfj_res_ver v JOIN hfj_resource r "
+				+ "ON r.res_id = v.res_id WHERE r.res_type = 'Binary' AND r.fhir_id = ? AND v.res_text_vc LIKE ?)",
+				Boolean.class, id, "%" + JOB_EXTENSION + "%"));
+	}
+
+	private void expunge(IdType binary) {
+		binaries.expunge(binary, new ExpungeOptions().setExpungeDeletedResources(true).setExpungeOldVersions(true),
+				new SystemRequestDetails());
 	}
 
 	@Override

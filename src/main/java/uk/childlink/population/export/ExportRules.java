@@ -13,21 +13,24 @@ import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import uk.childlink.access.AuditedChildren;
 import uk.childlink.access.Caller;
+import uk.childlink.access.OwnFiles;
+import uk.childlink.access.RelatedOrganisations;
 import uk.childlink.platform.Pipeline;
 
 /**
- * FHIR Bulk Data export ({@code $export}, HAPI's provider) as ChildLink allows it: for an admin (the operations are
- * not in the gate's table, so the gate refuses anyone else), each export the requester's own: its status and files are
- * known only to the caller who asked (anyone else: 404, as for something that does not exist); a {@code _typeFilter}
- * HAPI would only find broken once the job runs is refused at kick-off (400); the children it will take are recorded
- * in the kick-off's audit record (their councils read it). Binary resources are the export files only, so they are for
- * an admin alone.
+ * FHIR Bulk Data export ({@code $export}, HAPI's provider) as ChildLink allows it: an admin exports anything; anyone
+ * else the children their organisation is related to today ({@code Patient/$export}, turned into an export of those
+ * patients, whose records are checked again as they are written: {@link ExportWrites}). Each export is its
+ * requester's own: its status and files are known only to the caller who asked (anyone else: 404, as for something
+ * that does not exist); a {@code _typeFilter} HAPI would only find broken once the job runs is refused at kick-off
+ * (400); the children it will take are recorded in the kick-off's audit record (their councils read it).
  */
 @Interceptor(order = Pipeline.Order.EXPORT)
 final class ExportRules {
@@ -39,6 +42,7 @@ final class ExportRules {
 	private final IJobCoordinator jobs;
 	private final JdbcTemplate sql;
 	private final ExportFiles files;
+	private final RelatedOrganisations related;
 	private final IJobMaintenanceService maintenance;
 	/** The scheduler's pass asked for, on its own thread (a poll does not wait for it); one at a time. */
 	private final java.util.concurrent.Executor passes = java.util.concurrent.Executors.newSingleThreadExecutor(
@@ -50,7 +54,8 @@ final class ExportRules {
 	private final java.util.concurrent.atomic.AtomicBoolean passing = new java.util.concurrent.atomic.AtomicBoolean();
 
 	ExportRules(FhirContext fhir, MatchUrlService matchUrls, IJobCoordinator jobs, IJobMaintenanceService maintenance,
-			DataSource dataSource, ExportFiles files) {
+			DataSource dataSource, ExportFiles files, RelatedOrganisations related) {
+		this.related = related;
 		this.maintenance = maintenance;
 		this.files = files;
 		this.fhir = fhir;
@@ -59,7 +64,10 @@ final class ExportRules {
 		this.sql = new JdbcTemplate(dataSource);
 	}
 
-	/** Before HAPI starts the job (its parameters are stored after this): the requester, the filters, the audit. */
+	/**
+	 * Before HAPI starts the job (its parameters are stored after this): the requester, the filters, the audit; and an
+	 * export by anyone but an admin narrowed to the children their organisation is related to.
+	 */
 	@Hook(Pointcut.STORAGE_PRE_INITIATE_BULK_EXPORT)
 	public void kickOff(BulkExportJobParameters parameters, RequestDetails request) {
 		Caller caller = Caller.of(request).orElse(null);
@@ -70,35 +78,70 @@ final class ExportRules {
 			checkFilter(filter, parameters.getResourceTypes());
 		}
 		parameters.setUserData(REQUESTER, requester(caller));
-		AuditedChildren.add(request, children(parameters));
+		if (caller.isAdmin()) {
+			AuditedChildren.add(request, children(parameters));
+			return;
+		}
+		List<String> children = relatedChildren(caller, parameters);
+		parameters.setPatientIds(children);
+		parameters.setUserData(ExportWrites.ORGANISATION, related.organisationOf(caller).orElseThrow());
+		AuditedChildren.add(request, children);
 	}
 
-	/** Someone else's export, or its files, are not known to the caller. */
+	/**
+	 * The children an organisation's export takes: those it is related to today, all of them or those it names
+	 * ({@code patient}); a child it is not related to is not known to it (404), as for a read.
+	 */
+	private List<String> relatedChildren(Caller caller, BulkExportJobParameters parameters) {
+		if (parameters.getExportStyle() != BulkExportJobParameters.ExportStyle.PATIENT) {
+			throw new ForbiddenOperationException("An export of every child or of a group is for an admin: export the "
+					+ "children your organisation is related to with Patient/$export (or name them: "
+					+ "Patient/$export?patient=Patient/{id})");
+		}
+		String organisation = related.organisationOf(caller).orElseThrow(() -> new ForbiddenOperationException(
+				"Your token's organisation (" + caller.organisationText() + ") is not registered: it has no children "
+						+ "to export"));
+		Set<String> mine = new LinkedHashSet<>();
+		related.childrenOf(organisation).forEach(child -> mine.add("Patient/" + child));
+		List<String> asked = parameters.getPatientIds().stream()
+				.map(id -> id.startsWith("Patient/") ? id : "Patient/" + id).toList();
+		for (String child : asked) {
+			if (!mine.contains(child)) {
+				throw new ResourceNotFoundException(child + " is not known");
+			}
+		}
+		List<String> children = asked.isEmpty() ? List.copyOf(mine) : asked;
+		if (children.isEmpty()) {
+			// HAPI reads an export of no named patient as one of every patient: never that
+			throw new ForbiddenOperationException("Your organisation has no relationship with any child today: there "
+					+ "is nothing for it to export");
+		}
+		return children;
+	}
+
+	/**
+	 * Someone else's export is not known to the caller; its files are the read rules' ({@code OwnFiles}: a file is
+	 * read by whoever asked for its export, on every path). Binary resources are not searched or listed: finding
+	 * one's files costs what one may see (the status URL lists them).
+	 */
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
 	public void ownExportsOnly(RequestDetails request) {
 		Caller caller = Caller.of(request).orElse(null);
 		if (caller == null) {
 			return;
 		}
-		if ("Binary".equals(request.getResourceName())) {
-			if (!caller.isAdmin()) {
-				throw new ForbiddenOperationException("Binary resources here are bulk export files: for the admin who "
-						+ "asked for the export");
-			}
-			if (request.getRestOperationType() == ca.uhn.fhir.rest.api.RestOperationTypeEnum.SEARCH_TYPE) {
-				throw new ForbiddenOperationException("Bulk export files are not searched: each export's status URL "
-						+ "lists its own");
-			}
-			if (request.getId() != null && request.getId().hasIdPart()) {
-				String job = files.jobOf(request.getId().getIdPart());
-				if (job != null && !requester(caller).equals(requesterOf(job))) {
-					throw new ResourceNotFoundException("Binary/" + request.getId().getIdPart() + " is not known");
-				}
-			}
+		if ("Binary".equals(request.getResourceName()) && (request.getId() == null || !request.getId().hasIdPart())) {
+			throw new ForbiddenOperationException("Bulk export files are not searched or listed: each export's status "
+					+ "URL lists its own");
 		}
 		if ("$export-poll-status".equals(request.getOperation())) {
+			// fail closed: one job, named in the query (HAPI would also take it from a POSTed Parameters body)
 			String[] job = request.getParameters().get("_jobId");
-			if (job != null && job.length == 1 && !requester(caller).equals(requesterOf(job[0]))) {
+			if (request.getRequestType() == ca.uhn.fhir.rest.api.RequestTypeEnum.POST || job == null || job.length != 1) {
+				throw new InvalidRequestException("$export-poll-status takes one _jobId, in the URL: use the status "
+						+ "URL the export's kick-off answered with (GET to poll, DELETE to cancel)");
+			}
+			if (!requester(caller).equals(requesterOf(job[0]))) {
 				throw new ResourceNotFoundException("Export " + job[0] + " is not known");
 			}
 		}
@@ -137,9 +180,9 @@ final class ExportRules {
 		}
 	}
 
-	/** The caller as an export's owner: who issued their token and whom it names. */
+	/** The caller as an export's owner: a digest of who issued their token and whom it names. */
 	static String requester(Caller caller) {
-		return Objects.toString(caller.issuer(), "") + "|" + Objects.toString(caller.subject(), "");
+		return OwnFiles.ownerOf(caller);
 	}
 
 	/**

@@ -8,7 +8,6 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Measure;
@@ -29,8 +28,6 @@ import org.hl7.fhir.r4.model.StringType;
 final class StatisticsOperations {
 
 	static final String MEASURE_ID = "pupil-absence";
-	/** The longest period asked for: a school year and a little. */
-	private static final long LONGEST = 400;
 
 	private final StatisticsPublisher publisher;
 
@@ -47,8 +44,7 @@ final class StatisticsOperations {
 			@OperationParam(name = "subject", min = 1, max = 1, typeName = "string") StringType subject,
 			@OperationParam(name = "reportType", max = 1, typeName = "string") StringType reportType) {
 		ours(measure);
-		if (reportType != null && reportType.getValue() != null
-				&& !reportType.getValue().equals("population") && !reportType.getValue().equals("summary")) {
+		if (reportType != null && reportType.getValue() != null && !reportType.getValue().equals("population")) {
 			throw new InvalidRequestException("$evaluate-measure: reportType '" + reportType.getValue() + "' is not "
 					+ "offered: the statistics are population figures (reportType=population); a child's own attendance "
 					+ "is Patient/{id}/$attendance");
@@ -93,9 +89,12 @@ final class StatisticsOperations {
 				throw new InvalidRequestException(operation + ": periodEnd (" + last + ") is before periodStart ("
 						+ first + ")");
 			}
-			if (ChronoUnit.DAYS.between(first, last) > LONGEST) {
-				throw new InvalidRequestException(operation + ": a period of at most " + LONGEST + " days (a school "
-						+ "year), not " + first + " to " + last);
+			if (first.getMonthValue() != 9 || first.getDayOfMonth() != 1 || !last.isBefore(first.plusYears(1))) {
+				// cumulative from the start of the school year, as the Department publishes: periods that could be
+				// subtracted from one another would give a small school's figures for a day
+				throw new InvalidRequestException(operation + ": the figures are for the school year to a date: "
+						+ "periodStart is 1 September and periodEnd within that school year (not " + first + " to "
+						+ last + ")");
 			}
 			return new Period(first, last);
 		}

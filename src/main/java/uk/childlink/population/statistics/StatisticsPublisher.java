@@ -26,7 +26,8 @@ import org.hl7.fhir.r4.model.Organization;
  * Computes absence reports: for one organisation on request, and for every school with records in a period and every
  * council of those schools when the statistics are published (stored as MeasureReports, one per organisation and
  * period, replaced when the same period is published again). A council's schools are the Organizations whose
- * {@code partOf} is the council; a school is its own.
+ * {@code partOf} is the council (a school whose own report is withheld is left out of its council's); a school is its
+ * own.
  */
 final class StatisticsPublisher {
 
@@ -46,10 +47,13 @@ final class StatisticsPublisher {
 		Organization org = read(organisation)
 				.orElseThrow(() -> new ResourceNotFoundException(organisation + " is not known"));
 		List<String> parts = partsOf(organisation);
-		List<String> schools = new ArrayList<>(parts);
-		schools.add(organisation);
-		AbsenceFigures figures = AbsenceStatistics.total(statistics.perSchool(schools, start, end).values());
-		return AbsenceReport.of(organisation, org.getName(), !parts.isEmpty(), start, end, figures, new Date());
+		if (parts.isEmpty()) {
+			AbsenceFigures figures = statistics.perSchool(List.of(organisation), start, end)
+					.getOrDefault(organisation, AbsenceFigures.NONE);
+			return AbsenceReport.of(organisation, org.getName(), false, start, end, figures, new Date());
+		}
+		return AbsenceReport.of(organisation, org.getName(), true, start, end,
+				councilTotal(statistics.perSchool(parts, start, end).values()), new Date());
 	}
 
 	/**
@@ -75,9 +79,17 @@ final class StatisticsPublisher {
 		}
 		for (Map.Entry<String, List<AbsenceFigures>> council : councils.entrySet()) {
 			read(council.getKey()).ifPresent(org -> published.add(store(AbsenceReport.of(council.getKey(),
-					org.getName(), true, start, end, AbsenceStatistics.total(council.getValue()), computed))));
+					org.getName(), true, start, end, councilTotal(council.getValue()), computed))));
 		}
 		return published;
+	}
+
+	/**
+	 * A council's figures: its schools' together, leaving out a school whose own report is withheld (1 or 2
+	 * enrolments), whose figures would otherwise be the council's less the other schools' published ones.
+	 */
+	static AbsenceFigures councilTotal(java.util.Collection<AbsenceFigures> schools) {
+		return AbsenceStatistics.total(schools.stream().filter(school -> school.enrolments() > 2).toList());
 	}
 
 	private MeasureReport store(MeasureReport report) {

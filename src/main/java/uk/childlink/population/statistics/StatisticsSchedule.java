@@ -61,7 +61,8 @@ final class StatisticsSchedule implements AutoCloseable {
 		}
 		String run = "absence/" + period.start() + "/" + period.end();
 		boolean due = sql.queryForObject("SELECT NOT EXISTS (SELECT 1 FROM cl_statistics_run WHERE run LIKE 'absence/%' "
-				+ "AND (started > now() - make_interval(secs => ?) OR finished IS NULL AND started > now() - interval '1 hour'))",
+				+ "AND (finished IS NOT NULL AND started > now() - make_interval(secs => ?) "
+				+ "OR finished IS NULL AND started > now() - interval '1 hour'))",
 				Boolean.class, (double) every.toSeconds());
 		if (!due || sql.update("INSERT INTO cl_statistics_run (run) VALUES (?) ON CONFLICT (run) DO UPDATE "
 				+ "SET started = now(), finished = NULL WHERE cl_statistics_run.finished IS NULL "
