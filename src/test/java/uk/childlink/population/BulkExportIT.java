@@ -174,6 +174,10 @@ class BulkExportIT extends IntegrationTest {
 			assertThat(answer.status()).as(request + ": " + answer.body()).isEqualTo(expected);
 			assertThat(answer.body()).as(request).contains("OperationOutcome");
 		});
+		// expunging is on for the export files alone: nobody expunges records (an admin deletes them)
+		assertThat(http().send("POST", "/fhir/$expunge", Map.of("Content-Type", "application/fhir+json"),
+				"{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"expungeEverything\",\"valueBoolean\":true}]}")
+				.status()).isEqualTo(403);
 		Org school = Organisations.school(client());
 		Response everything = http(school.token()).send("GET", "/fhir/$export", ASYNC, null);
 		assertThat(everything.status()).isEqualTo(403);

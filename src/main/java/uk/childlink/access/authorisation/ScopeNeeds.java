@@ -75,6 +75,11 @@ final class ScopeNeeds {
 
 	/** Refuses (403) an operation the caller's role or scopes do not allow. */
 	static void operation(Caller caller, String name) {
+		if ("$expunge".equals(name)) {
+			// on only so that the export files are removed for good (population/export); expunging records would
+			// leave the server's own tables (relationships, attendance counts, signals) describing what is gone
+			throw new ForbiddenOperationException("$expunge is not offered: delete a record instead (an admin)");
+		}
 		Operation needs = OPERATIONS.getOrDefault(name, ADMIN_ONLY);
 		if (needs.admin() && !caller.isAdmin()) {
 			throw new ForbiddenOperationException(name + " is for an admin only (a token with the " + Caller.ADMIN
