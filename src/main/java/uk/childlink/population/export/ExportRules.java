@@ -8,6 +8,7 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
+import ca.uhn.fhir.rest.api.RequestTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
@@ -16,6 +17,9 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import uk.childlink.access.AuditedChildren;
@@ -45,13 +49,13 @@ final class ExportRules {
 	private final RelatedOrganisations related;
 	private final IJobMaintenanceService maintenance;
 	/** The scheduler's pass asked for, on its own thread (a poll does not wait for it); one at a time. */
-	private final java.util.concurrent.Executor passes = java.util.concurrent.Executors.newSingleThreadExecutor(
+	private final Executor passes = Executors.newSingleThreadExecutor(
 			runnable -> {
 				Thread thread = new Thread(runnable, "childlink-export-passes");
 				thread.setDaemon(true);
 				return thread;
 			});
-	private final java.util.concurrent.atomic.AtomicBoolean passing = new java.util.concurrent.atomic.AtomicBoolean();
+	private final AtomicBoolean passing = new AtomicBoolean();
 
 	ExportRules(FhirContext fhir, MatchUrlService matchUrls, IJobCoordinator jobs, IJobMaintenanceService maintenance,
 			DataSource dataSource, ExportFiles files, RelatedOrganisations related) {
@@ -137,7 +141,7 @@ final class ExportRules {
 		if ("$export-poll-status".equals(request.getOperation())) {
 			// fail closed: one job, named in the query (HAPI would also take it from a POSTed Parameters body)
 			String[] job = request.getParameters().get("_jobId");
-			if (request.getRequestType() == ca.uhn.fhir.rest.api.RequestTypeEnum.POST || job == null || job.length != 1) {
+			if (request.getRequestType() == RequestTypeEnum.POST || job == null || job.length != 1) {
 				throw new InvalidRequestException("$export-poll-status takes one _jobId, in the URL: use the status "
 						+ "URL the export's kick-off answered with (GET to poll, DELETE to cancel)");
 			}
@@ -156,7 +160,7 @@ final class ExportRules {
 	public void movedOn(RequestDetails request) {
 		String operation = request.getOperation();
 		if ("$export-poll-status".equals(operation)
-				&& request.getRequestType() == ca.uhn.fhir.rest.api.RequestTypeEnum.DELETE) {
+				&& request.getRequestType() == RequestTypeEnum.DELETE) {
 			files.wakeUp();
 		} else if (("$export".equals(operation) || "$export-poll-status".equals(operation))
 				&& passing.compareAndSet(false, true)) {
