@@ -16,7 +16,7 @@ import org.hl7.fhir.r4.model.Identifier;
  * @param clientId the OAuth client the request came through
  * @param organisation the organisation the caller acts for (ODS code, school URN or LA number), if the token says
  * @param agency the organisation's agency (a code of {@code https://fhir.childlink.uk/CodeSystem/agency}), if given
- * @param roles {@code admin}, {@code break-glass}
+ * @param roles {@code admin}, {@code break-glass}, {@code analyst} (takes pseudonymised extracts)
  * @param scopes the SMART scopes granted
  * @param breakGlassReason the reason given for reading outside any relationship, or null
  */
@@ -32,6 +32,7 @@ public record Caller(
 
 	public static final String ADMIN = "admin";
 	public static final String BREAK_GLASS = "break-glass";
+	public static final String ANALYST = "analyst";
 
 	private static final String KEY = Caller.class.getName();
 	private static final String VIA = KEY + ".via";

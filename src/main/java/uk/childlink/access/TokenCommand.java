@@ -79,7 +79,7 @@ public final class TokenCommand {
 		} catch (IllegalArgumentException e) {
 			err.println("token: " + e.getMessage());
 			err.println("usage: token --organisation school:URN|ods:CODE|la:NUMBER|ofsted:URN|SYSTEM|VALUE --agency "
-					+ "education|health|social-care|youth-justice|early-help|police --scope 'user/*.rs' [--role admin|break-glass] "
+					+ "education|health|social-care|youth-justice|early-help|police --scope 'user/*.rs' [--role admin|break-glass|analyst] "
 					+ "[--subject NAME] [--client ID] [--minutes 480] [--data-dir ./data]");
 			return 2;
 		}

@@ -204,6 +204,120 @@ class BulkExportIT extends IntegrationTest {
 		assertThat(http().get(status).status()).as("the cancelled export's status").isNotEqualTo(200);
 	}
 
+	/**
+	 * The worked example of docs/population.md: SEN provision linked with the child's health contacts, pseudonymised
+	 * for each council that takes it. The same child has one pseudonym in every extract of a council, another in the
+	 * other council's; nothing that names the child leaves; a caller without the analyst role gets nothing.
+	 */
+	@Test
+	void aPseudonymisedExtractIsKeyedToItsRecipient() throws Exception {
+		Org council = Organisations.council(client());
+		Org neighbour = Organisations.council(client());
+		Org school = Organisations.school(client(), council);
+		Org health = Organisations.health(client(), "health-visitor");
+		String nhsNumber = Fixtures.nextNhsNumber();
+		Patient child = Fixtures.child(nhsNumber, "Pseudonymised", "Robin", "2018-03-14");
+		child.setManagingOrganization(council.ref());
+		child.getAddressFirstRep().setPostalCode("LS1 4AP");
+		IIdType id = client().create().resource(child).execute().getId().toUnqualifiedVersionless();
+		Reference ref = new Reference(id.getValue());
+		client(school.token()).create().resource(senSupport(ref, school.ref())).execute();
+		client(health.token()).create().resource(uk.childlink.support.Records.contact(ref, health.ref(),
+				"health-visitor-contact", "health", "2026-10-12T10:00:00Z")).execute();
+		// the neighbouring council worked with the child too: it is related, and may take its own extract
+		client(neighbour.token()).create().resource(uk.childlink.support.Records.contact(ref, neighbour.ref(),
+				"social-work-visit", "social-care", "2026-10-20T10:00:00Z")).execute();
+
+		// docs/population.md's request: the council's children's SEN provision and health contacts
+		String request = "/fhir/Patient/$export?_type=Patient,Observation,Encounter&_typeFilter=" + encode(
+				"Observation?code=https://fhir.childlink.uk/CodeSystem/observation-code|sen-provision") + "&_typeFilter="
+				+ encode("Encounter?agency=health") + "&pseudonymise=true";
+		String councilAnalyst = analyst(council);
+		List<String> first = export(councilAnalyst, "GET", request, null);
+		List<String> again = export(councilAnalyst, "POST", "/fhir/" + id.getValue() + "/$export",
+				"{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"_type\",\"valueString\":"
+						+ "\"Patient,Observation\"},{\"name\":\"pseudonymise\",\"valueBoolean\":true}]}");
+		List<String> neighbours = export(analyst(neighbour), "GET", request, null);
+
+		Patient pseudonymised = patient(first);
+		String pseudonym = pseudonymised.getIdElement().getIdPart();
+		assertThat(pseudonym).matches("[0-9a-f]{32}");
+		assertThat(String.join("\n", first)).doesNotContain(id.getIdPart(), nhsNumber, "Robin", "Pseudonymised",
+				"2018-03-14", "4AP");
+		assertThat(pseudonymised.getBirthDateElement().getValueAsString()).isEqualTo("2018-03");
+		assertThat(pseudonymised.getAddressFirstRep().getPostalCode()).isEqualTo("LS1");
+		assertThat(pseudonymised.getMeta().getSecurity()).extracting(c -> c.getCode()).contains("PSEUDED");
+		// the linked extract: SEN provision and the health contact, each pointing at the child's pseudonym
+		assertThat(first).filteredOn(line -> line.contains("\"resourceType\":\"Observation\""))
+				.singleElement().satisfies(line -> assertThat(line).contains("sen-provision",
+						"\"Patient/" + pseudonym + "\"", school.id()));
+		assertThat(first).filteredOn(line -> line.contains("\"resourceType\":\"Encounter\"")).singleElement()
+				.as("the health contact; the filter leaves the neighbour's social work visit out")
+				.satisfies(line -> assertThat(line).contains("health-visitor-contact", "\"Patient/" + pseudonym + "\"",
+						health.id()));
+
+		assertThat(patient(again).getIdElement().getIdPart()).as("stable for one recipient").isEqualTo(pseudonym);
+		assertThat(patient(again).getIdentifierFirstRep().getValue())
+				.isEqualTo(pseudonymised.getIdentifierFirstRep().getValue());
+		Patient theirs = patient(neighbours);
+		assertThat(theirs.getIdElement().getIdPart()).as("another recipient's pseudonym").isNotEqualTo(pseudonym);
+		assertThat(theirs.getIdentifierFirstRep().getValue())
+				.isNotEqualTo(pseudonymised.getIdentifierFirstRep().getValue());
+		assertThat(String.join("\n", neighbours)).doesNotContain(pseudonym, nhsNumber);
+
+		// without the role: refused, and the option must be a plain true or false
+		Response refused = http(council.token()).send("GET", request, ASYNC, null);
+		assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+		assertThat(refused.body()).contains("analyst");
+		Response misspelt = http(councilAnalyst).send("GET", request.replace("=true", "=yes"), ASYNC, null);
+		assertThat(misspelt.status()).as(misspelt.body()).isEqualTo(400);
+	}
+
+	/** A council's analyst: the analyst role, reading scopes only. */
+	private static String analyst(Org council) {
+		return Tokens.token().subject("analyst-" + council.identifier()).organisation(Tokens.LA, council.identifier())
+				.agency("social-care").scope("user/*.rs").role("analyst").sign();
+	}
+
+	private static org.hl7.fhir.r4.model.Observation senSupport(Reference child, Reference school) {
+		org.hl7.fhir.r4.model.Observation sen = new org.hl7.fhir.r4.model.Observation();
+		sen.setStatus(org.hl7.fhir.r4.model.Observation.ObservationStatus.FINAL);
+		sen.addCategory().addCoding().setSystem(uk.childlink.support.Records.BASE + "/CodeSystem/agency")
+				.setCode("education");
+		sen.getCode().addCoding().setSystem(uk.childlink.support.Records.BASE + "/CodeSystem/observation-code")
+				.setCode("sen-provision");
+		sen.setSubject(child).addPerformer(school);
+		sen.setEffective(new org.hl7.fhir.r4.model.Period().setStartElement(
+				new org.hl7.fhir.r4.model.DateTimeType("2025-09-01")));
+		sen.setValue(new org.hl7.fhir.r4.model.CodeableConcept(new org.hl7.fhir.r4.model.Coding(
+				uk.childlink.support.Records.BASE + "/CodeSystem/sen-provision", "K", "SEN support")));
+		return sen;
+	}
+
+	/** The lines of every file of an export the caller kicks off, waited for. */
+	private List<String> export(String token, String method, String request, String body) throws Exception {
+		Map<String, String> headers = body == null ? ASYNC
+				: Map.of("Prefer", "respond-async", "Accept", "application/fhir+json",
+						"Content-Type", "application/fhir+json");
+		Response kickOff = http(token).send(method, request, headers, body);
+		assertThat(kickOff.status()).as(kickOff.body()).isEqualTo(202);
+		String status = path(kickOff.headers().get("content-location"));
+		Response done = Eventually.poll(() -> http(token).get(status), r -> r.status() != 202, Duration.ofSeconds(120));
+		assertThat(done.status()).as(done.body()).isEqualTo(200);
+		List<String> lines = new ArrayList<>();
+		for (JsonNode file : JSON.readTree(done.body()).get("output")) {
+			Response ndjson = http(token).get(path(file.get("url").asText()), "application/fhir+ndjson");
+			assertThat(ndjson.status()).isEqualTo(200);
+			ndjson.body().lines().forEach(lines::add);
+		}
+		return lines;
+	}
+
+	private static Patient patient(List<String> lines) {
+		return lines.stream().filter(line -> line.contains("\"resourceType\":\"Patient\""))
+				.map(line -> FHIR.newJsonParser().parseResource(Patient.class, line)).findFirst().orElseThrow();
+	}
+
 	private static String encode(String value) {
 		return URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}

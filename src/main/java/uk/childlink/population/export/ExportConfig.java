@@ -44,7 +44,7 @@ class ExportConfig implements Pipeline.Contributor, DisposableBean {
 		fhirServer.registerProvider(exportProvider.getObject());
 		files = new ExportFiles(daos.getResourceDao(Binary.class), jobs, dataSource, population.exportRetention());
 		rules = new ExportRules(fhir, matchUrls, jobs, maintenance, dataSource, files, related);
-		writes = new ExportWrites(fhir, jobs);
+		writes = new ExportWrites(fhir, jobs, new PseudonymKeys(dataSource));
 	}
 
 	@EventListener(ContextRefreshedEvent.class)

@@ -14,6 +14,7 @@ import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +22,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
+import org.hl7.fhir.r4.model.Parameters;
 import org.springframework.jdbc.core.JdbcTemplate;
 import uk.childlink.access.AuditedChildren;
 import uk.childlink.access.Caller;
@@ -40,6 +42,8 @@ import uk.childlink.platform.Pipeline;
 final class ExportRules {
 
 	static final String REQUESTER = "childlink-requester";
+	/** The kick-off option that asks for a pseudonymised extract (docs/population.md). */
+	static final String PSEUDONYMISE = "pseudonymise";
 
 	private final FhirContext fhir;
 	private final MatchUrlService matchUrls;
@@ -82,6 +86,9 @@ final class ExportRules {
 			checkFilter(filter, parameters.getResourceTypes());
 		}
 		parameters.setUserData(REQUESTER, requester(caller));
+		if (pseudonymised(request)) {
+			parameters.setUserData(ExportWrites.PSEUDONYMS_FOR, recipient(caller));
+		}
 		if (caller.isAdmin()) {
 			AuditedChildren.add(request, children(parameters));
 			return;
@@ -90,6 +97,46 @@ final class ExportRules {
 		parameters.setPatientIds(children);
 		parameters.setUserData(ExportWrites.ORGANISATION, related.organisationOf(caller).orElseThrow());
 		AuditedChildren.add(request, children);
+	}
+
+	/**
+	 * Whether the kick-off asks for a pseudonymised extract: {@code pseudonymise=true} in its URL or, for a POST, in
+	 * its Parameters body (HAPI keeps the parsed body in the request's user data; its provider ignores a parameter it
+	 * does not know). Anything but one {@code true} or {@code false} is refused: an extract must never come out
+	 * identifiable because an option was misspelt in its value.
+	 */
+	private static boolean pseudonymised(RequestDetails request) {
+		List<String> values = new ArrayList<>();
+		String[] inUrl = request.getParameters().get(PSEUDONYMISE);
+		if (inUrl != null) {
+			values.addAll(List.of(inUrl));
+		}
+		for (Object data : request.getUserData().values()) {
+			if (data instanceof Parameters body) {
+				body.getParameter().stream().filter(p -> PSEUDONYMISE.equals(p.getName()))
+						.forEach(p -> values.add(p.getValue() == null ? "" : p.getValue().primitiveValue()));
+			}
+		}
+		if (values.isEmpty()) {
+			return false;
+		}
+		if (values.size() > 1 || !values.get(0).equals("true") && !values.get(0).equals("false")) {
+			throw new InvalidRequestException(PSEUDONYMISE + " is given once, true or false; was " + values);
+		}
+		return values.get(0).equals("true");
+	}
+
+	/** The recipient a pseudonymised extract is keyed to: the caller's organisation, if the caller may have one. */
+	private static String recipient(Caller caller) {
+		if (!caller.roles().contains(Caller.ANALYST)) {
+			throw new ForbiddenOperationException("A pseudonymised extract is for a caller granted the "
+					+ Caller.ANALYST + " role; nothing was exported");
+		}
+		if (caller.organisation() == null) {
+			throw new ForbiddenOperationException("A pseudonymised extract is keyed to the organisation that receives "
+					+ "it, and your token names none; nothing was exported");
+		}
+		return caller.organisationText();
 	}
 
 	/**

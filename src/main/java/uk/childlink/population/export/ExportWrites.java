@@ -16,6 +16,7 @@ import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
 import uk.childlink.access.OwnFiles;
 import uk.childlink.platform.Pipeline;
@@ -25,18 +26,21 @@ import uk.childlink.platform.Pipeline;
  * its children at kick-off, as the consent check is for a search): a resource goes in only when every child it is
  * about is one of the export's children; never the server's access grants, another organisation's worklist, or the
  * audit trail. HAPI asks this on its storage broadcaster, without the request (the job runs later, on its own
- * threads), so what it needs travels in the job's parameters. An admin's export is not checked. And each export file
- * is stamped with its owner.
+ * threads), so what it needs travels in the job's parameters. An admin's export is not checked. A pseudonymised extract's resources are
+ * pseudonymised as they are taken ({@link Pseudonymiser}). And each export file is stamped with its owner.
  */
 @Interceptor(order = Pipeline.Order.EXPORT_WRITES)
 final class ExportWrites {
 
 	/** The exporting organisation's id, in the job's parameters; absent in an admin's export. */
 	static final String ORGANISATION = "childlink-organisation";
+	/** The recipient of a pseudonymised extract ({@code system|value} of the caller's organisation), in its parameters. */
+	static final String PSEUDONYMS_FOR = "childlink-pseudonyms-for";
 	private static final String GRANT_TAG = "https://fhir.childlink.uk/access";
 
 	private final FhirContext fhir;
 	private final IJobCoordinator jobs;
+	private final PseudonymKeys keys;
 	/** Each job's children as a set, for the chunk being written (a few jobs at a time). */
 	private final Map<List<String>, Set<String>> childrenOfJob = new LinkedHashMap<>(8, 0.75f, true) {
 		@Override
@@ -45,8 +49,9 @@ final class ExportWrites {
 		}
 	};
 
-	ExportWrites(FhirContext fhir, IJobCoordinator jobs) {
+	ExportWrites(FhirContext fhir, IJobCoordinator jobs, PseudonymKeys keys) {
 		this.fhir = fhir;
+		this.keys = keys;
 		this.jobs = jobs;
 	}
 
@@ -80,19 +85,30 @@ final class ExportWrites {
 		}
 	}
 
+	/**
+	 * Whether the export takes this resource; in a pseudonymised extract, the resource is pseudonymised here too, in
+	 * place (HAPI writes the object it asked about).
+	 */
 	@Hook(Pointcut.STORAGE_BULK_EXPORT_RESOURCE_INCLUSION)
 	public boolean include(BulkExportJobParameters parameters, IBaseResource resource) {
+		Object recipient = parameters.getUserData().get(PSEUDONYMS_FOR);
+		if (!mayTake(parameters, resource) || recipient != null && !pseudonymisable(resource)) {
+			return false;
+		}
+		if (recipient != null) {
+			keys.forRecipient(recipient.toString()).apply((Resource) resource);
+		}
+		return true;
+	}
+
+	private boolean mayTake(BulkExportJobParameters parameters, IBaseResource resource) {
 		Object organisation = parameters.getUserData().get(ORGANISATION);
 		if (organisation == null) {
 			return true; // an admin's export
 		}
 		String type = fhir.getResourceType(resource);
-		if (resource instanceof Basic basic && basic.getMeta().getTag().stream()
-				.anyMatch(tag -> GRANT_TAG.equals(tag.getSystem()))) {
-			return false; // who else is related to the child is the server's business
-		}
-		if (type.equals("AuditEvent") || type.equals("Subscription")) {
-			return false;
+		if (isGrant(resource) || type.equals("AuditEvent") || type.equals("Subscription")) {
+			return false; // who else is related to the child, who read what: the server's business
 		}
 		if (resource instanceof Task task && !("Organization/" + organisation).equals(task.getOwner().getReference())) {
 			return false; // another organisation's worklist
@@ -104,6 +120,21 @@ final class ExportWrites {
 		}
 		return !about.isEmpty() && about.stream().allMatch(owner -> !"Patient".equals(owner.getResourceType())
 				|| children.contains("Patient/" + owner.getIdPart()));
+	}
+
+	/**
+	 * What a pseudonymised extract never takes, an admin's included: files (their content cannot be pseudonymised),
+	 * the audit trail, subscriptions, and the server's access grants.
+	 */
+	private boolean pseudonymisable(IBaseResource resource) {
+		String type = fhir.getResourceType(resource);
+		return !isGrant(resource) && !type.equals("Binary") && !type.equals("AuditEvent")
+				&& !type.equals("Subscription");
+	}
+
+	private static boolean isGrant(IBaseResource resource) {
+		return resource instanceof Basic basic && basic.getMeta().getTag().stream()
+				.anyMatch(tag -> GRANT_TAG.equals(tag.getSystem()));
 	}
 
 	private Set<String> children(List<String> patientIds) {
