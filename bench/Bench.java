@@ -802,6 +802,100 @@ public class Bench {
 		memory.stop();
 		metrics.put("query.rss_max_mb", memory.maxJvmMb());
 		metrics.put("query.postgres_pss_max_mb", memory.maxPostgresMb());
+		if (only.isBlank() || List.of(only.split(",")).contains("export")) {
+			// one user's searches for a child by NHS number beside each export, as the query "one user" asks them
+			SplittableRandom pick = new SplittableRandom(seed + 17);
+			List<String[]> beside = new ArrayList<>();
+			for (int i = 0; i < 2_000; i++) {
+				Row r = rows.get(pick.nextInt(rows.size()));
+				beside.add(new String[] {councilTokens.get(r.la()), "/Patient?identifier=" + NHS + "%7C" + r.nhs()});
+			}
+			String la = rows.get(0).la();
+			String admin = run(jar, "token", "--data-dir", dataDir, "--subject", "bench-exporter", "--role", "admin",
+					"--scope", "user/*.cruds");
+			exportEverything(base, admin, "plain", "", serverPid, Path.of(dataDir), beside, metrics);
+			if (!plainHapi) {
+				String analyst = run(jar, "token", "--data-dir", dataDir, "--subject", "bench-analyst", "--role",
+						"admin,analyst", "--organisation", "la:" + la, "--agency", "social-care", "--scope", "user/*.rs");
+				exportEverything(base, analyst, "pseudonymised", "?pseudonymise=true", serverPid, Path.of(dataDir),
+						beside, metrics);
+			}
+		}
+	}
+
+	/**
+	 * An export of everything (the admin's {@code $export}), from kick-off to the manifest: how long, how many
+	 * resources, the server's memory meanwhile, and one user's searches for a child beside it (their p95, to set
+	 * against the same searches' without an export: query.nhs_one_user). The files are not downloaded.
+	 */
+	static void exportEverything(String base, String token, String label, String query, long serverPid, Path dataDir,
+			List<String[]> beside, Metrics metrics) throws IOException, InterruptedException {
+		MemorySampler memory = new MemorySampler(serverPid, dataDir);
+		memory.start();
+		java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+		ConcurrentLinkedQueue<Long> micros = new ConcurrentLinkedQueue<>();
+		AtomicInteger besideErrors = new AtomicInteger();
+		Thread user = new Thread(() -> {
+			for (int i = 0; !done.get(); i++) {
+				String[] r = beside.get(i % beside.size());
+				long t0 = System.nanoTime();
+				try {
+					HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(base + r[1]))
+							.header("Authorization", "Bearer " + r[0]).header("Accept", "application/fhir+json").GET()
+							.build(), HttpResponse.BodyHandlers.ofString());
+					if (answer.statusCode() == 200) {
+						micros.add((System.nanoTime() - t0) / 1000);
+					} else {
+						besideErrors.incrementAndGet();
+					}
+				} catch (IOException e) {
+					besideErrors.incrementAndGet();
+				} catch (InterruptedException e) {
+					return;
+				}
+			}
+		});
+		long start = System.nanoTime();
+		HttpResponse<String> kickOff = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/$export" + query))
+				.header("Authorization", "Bearer " + token).header("Prefer", "respond-async")
+				.header("Accept", "application/fhir+json").GET().build(), HttpResponse.BodyHandlers.ofString());
+		if (kickOff.statusCode() != 202) {
+			throw new IllegalStateException("export (" + label + ") not started: " + kickOff.statusCode() + " " + kickOff.body());
+		}
+		String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
+		user.start();
+		HttpResponse<String> polled;
+		do {
+			Thread.sleep(500);
+			polled = HTTP.send(HttpRequest.newBuilder(URI.create(status)).header("Authorization", "Bearer " + token)
+					.header("Accept", "application/fhir+json").GET().build(), HttpResponse.BodyHandlers.ofString());
+		} while (polled.statusCode() == 202);
+		double seconds = seconds(System.nanoTime() - start);
+		done.set(true);
+		user.join();
+		memory.stop();
+		if (polled.statusCode() != 200) {
+			throw new IllegalStateException("export (" + label + ") failed: " + polled.statusCode() + " " + polled.body());
+		}
+		long resources = 0;
+		Matcher count = Pattern.compile("\"count\"\\s*:\\s*(\\d+)").matcher(polled.body());
+		while (count.find()) {
+			resources += Long.parseLong(count.group(1));
+		}
+		long[] sorted = micros.stream().mapToLong(Long::longValue).sorted().toArray();
+		String p = "export." + label + ".";
+		metrics.put(p + "seconds", String.format(Locale.ROOT, "%.1f", seconds));
+		metrics.put(p + "resources", resources);
+		metrics.put(p + "resources_per_second", String.format(Locale.ROOT, "%.0f", resources / seconds));
+		metrics.put(p + "rss_max_mb", memory.maxJvmMb());
+		metrics.put(p + "beside_requests", sorted.length);
+		metrics.put(p + "beside_errors", besideErrors.get());
+		if (sorted.length > 0) {
+			metrics.put(p + "beside_p95_ms", percentile(sorted, 95) / 1000.0);
+		}
+		System.out.printf(Locale.ROOT, "  export of everything (%s): %d resources in %.1f s, RSS max %d MB; one user's "
+				+ "NHS number searches beside it: %d, p95 %.1f ms, %d errors%n", label, resources, seconds,
+				memory.maxJvmMb(), sorted.length, percentile(sorted, 95) / 1000.0, besideErrors.get());
 	}
 
 	/**
@@ -1086,6 +1180,16 @@ final class Report {
 			}
 			LINES.add(new Line(k.label() + ", throughput", "query." + k.key() + ".throughput", "/s", true));
 			LINES.add(new Line(k.label() + ", errors", "query." + k.key() + ".errors", "", false));
+		}
+		LINES.add(new Line("statistics of every school and council, published, seconds", "statistics.publish_seconds",
+				"s", false));
+		for (String export : List.of("plain", "pseudonymised")) {
+			String of = "export of everything (" + export + ")";
+			LINES.add(new Line(of + ", kick-off to manifest", "export." + export + ".seconds", "s", false));
+			LINES.add(new Line(of + ", resources/s", "export." + export + ".resources_per_second", "/s", true));
+			LINES.add(new Line(of + ", server RSS max", "export." + export + ".rss_max_mb", "MB", false));
+			LINES.add(new Line(of + ", one user's child by NHS number beside it, p95", "export." + export
+					+ ".beside_p95_ms", "ms", false));
 		}
 		LINES.add(new Line("time to ready, empty database", "ready.first_seconds", "s", false));
 		LINES.add(new Line("time to ready, loaded database", "ready.loaded_seconds", "s", false));

@@ -16,7 +16,9 @@
 # VALIDATE (ChildLink's profile validation on write during the run: on for quick; off for scale, where a load at the
 # ~100 resources/s of validation would take six hours; off is the server's switch for supervised bulk loads, ADR
 # 0006; plain HAPI validates nothing either way),
-# RELEASE_JAR (a previous release's jar: it runs the baseline's workload too, as a third column).
+# RELEASE_JAR (a previous release's jar: it runs the baseline's workload too, as a third column),
+# BASELINE (on; off: ChildLink alone, for a scale run that must fit a shorter window: the report then has no plain
+# HAPI column, and `MODE=baseline bench/query.sh scale` asks plain HAPI the questions on the same database later).
 # Needs psql (the database's growth from the queries' audited reads).
 # The jar is copied to WORK first: the build can change while a long run goes on.
 set -euo pipefail
@@ -130,16 +132,18 @@ run() {
 
 trap 'stop_server' EXIT
 run tuned 0
-if [ "$baseline_children" = 0 ]; then
+if [ "${BASELINE:-on}" = off ]; then
+  echo "no baseline (BASELINE=off)"
+elif [ "$baseline_children" = 0 ]; then
   run baseline 0
 else
   # at scale a full baseline load would take most of a day: the baseline loads the first BASELINE_CHILDREN
   # children on a fresh database (ingest rate), and answers the queries on the tuned run's full database
   run baseline "$baseline_children"
   MODE=baseline USERS=$users SECONDS_PER_KIND=$seconds WORK=$work PORT=$port bash bench/query.sh "$size"
-  grep '^query\.' "$work/queries-baseline-${users}u/metrics" >>"$work/baseline/metrics.full"
+  grep -E '^(query|export|statistics)\.' "$work/queries-baseline-${users}u/metrics" >>"$work/baseline/metrics.full"
   # figures of the baseline's own, smaller database are not comparable with the tuned run's: left out
-  grep -v -E '^(query\.|db\.|ready\.loaded_seconds|load\.rss_max_mb|load\.postgres_pss_max_mb)' \
+  grep -v -E '^(query\.|export\.|statistics\.|db\.|ready\.loaded_seconds|load\.rss_max_mb|load\.postgres_pss_max_mb)' \
     "$work/baseline/metrics" >>"$work/baseline/metrics.full"
   echo "baseline.note=plain HAPI FHIR (the same jar with childlink.plain-hapi=true); its ingest over the first $baseline_children children on a fresh database, its queries on ChildLink's full database" >>"$work/baseline/metrics.full"
   mv "$work/baseline/metrics.full" "$work/baseline/metrics"
@@ -152,8 +156,8 @@ if [ -n "${RELEASE_JAR:-}" ]; then
   if [ "$baseline_children" != 0 ]; then
     MODE=release QUERY_JAR=$work/release.jar USERS=$users SECONDS_PER_KIND=$seconds WORK=$work PORT=$port \
       bash bench/query.sh "$size"
-    grep '^query\.' "$work/queries-release-${users}u/metrics" >>"$work/release/metrics.full"
-    grep -v -E '^(query\.|db\.|ready\.loaded_seconds|load\.rss_max_mb|load\.postgres_pss_max_mb)' \
+    grep -E '^(query|export|statistics)\.' "$work/queries-release-${users}u/metrics" >>"$work/release/metrics.full"
+    grep -v -E '^(query\.|export\.|statistics\.|db\.|ready\.loaded_seconds|load\.rss_max_mb|load\.postgres_pss_max_mb)' \
       "$work/release/metrics" >>"$work/release/metrics.full"
     echo "release.note=the previous release ($RELEASE_JAR); its ingest over the first $baseline_children children on a fresh database, its queries on this version's full database" >>"$work/release/metrics.full"
     mv "$work/release/metrics.full" "$work/release/metrics"
@@ -161,6 +165,6 @@ if [ -n "${RELEASE_JAR:-}" ]; then
   cp "$work/release/metrics" "$out/release.metrics"
 fi
 cp "$work/tuned/metrics" "$out/tuned.metrics"
-cp "$work/baseline/metrics" "$out/baseline.metrics"
+[ ! -f "$work/baseline/metrics" ] || cp "$work/baseline/metrics" "$out/baseline.metrics"
 bench report "$out" "$work/tuned" "$work/baseline" "$work/release"
 echo "results in $out/ (the databases are in $work; remove it when done)"

@@ -1,5 +1,6 @@
 package uk.childlink.platform.fhir;
 
+import ca.uhn.fhir.batch2.jobs.export.BulkDataExportProvider;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
@@ -58,6 +59,7 @@ class FhirServerConfig {
 			PlatformProperties properties,
 			ObjectProvider<BuildProperties> buildProperties,
 			ObjectProvider<OwnResourceProvider> ownProviders,
+			ObjectProvider<BulkDataExportProvider> exportProvider,
 			Environment environment) {
 		long maxRequestSize = properties.maxRequestSize().toBytes();
 		RestfulServer server = new RestfulServer(systemDao.getContext()) {
@@ -70,6 +72,9 @@ class FhirServerConfig {
 		if (PlainHapi.on(environment)) {
 			server.setServerName("HAPI FHIR");
 			server.setImplementationDescription("Plain HAPI FHIR JPA server (" + NAME + "'s benchmark baseline)");
+			// bulk export as a user switches it on in HAPI's starter (bulk_export_enabled): the benchmark's baseline
+			// export; ChildLink's own is registered with its rules by the population module
+			server.registerProvider(exportProvider.getObject());
 		} else {
 			server.setServerName(NAME);
 			server.setServerVersion(version);

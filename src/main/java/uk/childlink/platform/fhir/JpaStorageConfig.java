@@ -53,12 +53,17 @@ import uk.childlink.platform.database.UnavailabilityAwareTransactions;
 })
 class JpaStorageConfig {
 
+	static final int SYNCHRONOUS_SEARCH_MAXIMUM = 10_000;
+
 	@Bean
 	JpaStorageSettings jpaStorageSettings(PlatformProperties properties) {
 		JpaStorageSettings settings = new JpaStorageSettings();
 		long reuseMillis = properties.searchCacheReuse().toMillis();
 		settings.setReuseCachedSearchResultsForMillis(reuseMillis > 0 ? reuseMillis : null);
-		settings.setFetchSizeDefaultMaximum(properties.maxPageSize());
+		// the most a synchronous search without a _count loads (HAPI's default: no limit). Not the page size: HAPI's
+		// bulk export loads each chunk's resources by _id, 800 to a search, and a cap below that fails every export of
+		// more than the cap's resources of one type (HAPI-0464)
+		settings.setFetchSizeDefaultMaximum(Math.max(properties.maxPageSize(), SYNCHRONOUS_SEARCH_MAXIMUM));
 		// :contains is part of standard FHIR search; it costs a scan only for the searches that use it
 		settings.setAllowContainsSearches(true);
 		// HAPI pre-expands stored ValueSets through Hibernate Search (Lucene), which is not used here: the task only
