@@ -826,7 +826,7 @@ public class Bench {
 	/**
 	 * An export of everything (the admin's {@code $export}), from kick-off to the manifest: how long, how many
 	 * resources, the server's memory meanwhile, and one user's searches for a child beside it (their p95, to set
-	 * against the same searches' without an export: query.nhs_one_user). The files are not downloaded.
+	 * against the same searches' without an export: query.nhs_one_user); then its files downloaded and counted.
 	 */
 	static void exportEverything(String base, String token, String label, String query, long serverPid, Path dataDir,
 			List<String[]> beside, Metrics metrics) throws IOException, InterruptedException {
@@ -877,11 +877,33 @@ public class Bench {
 		if (polled.statusCode() != 200) {
 			throw new IllegalStateException("export (" + label + ") failed: " + polled.statusCode() + " " + polled.body());
 		}
+		// the files, downloaded as a user would, one after the other: their resources (lines) and size
+		long downloadStart = System.nanoTime();
 		long resources = 0;
-		Matcher count = Pattern.compile("\"count\"\\s*:\\s*(\\d+)").matcher(polled.body());
-		while (count.find()) {
-			resources += Long.parseLong(count.group(1));
+		long bytes = 0;
+		Matcher url = Pattern.compile("\"url\"\\s*:\\s*\"([^\"]+)\"").matcher(polled.body());
+		while (url.find()) {
+			HttpResponse<java.io.InputStream> file = HTTP.send(HttpRequest.newBuilder(URI.create(url.group(1)))
+					.header("Authorization", "Bearer " + token).header("Accept", "application/fhir+ndjson").GET().build(),
+					HttpResponse.BodyHandlers.ofInputStream());
+			try (java.io.InputStream in = file.body()) {
+				if (file.statusCode() != 200) {
+					throw new IllegalStateException("export (" + label + ") file " + url.group(1) + ": " + file.statusCode());
+				}
+				byte[] buffer = new byte[1 << 16];
+				for (int n; (n = in.read(buffer)) > 0; ) {
+					bytes += n;
+					for (int i = 0; i < n; i++) {
+						if (buffer[i] == '\n') {
+							resources++;
+						}
+					}
+				}
+			}
 		}
+		double downloadSeconds = seconds(System.nanoTime() - downloadStart);
+		metrics.put("export." + label + ".download_seconds", String.format(Locale.ROOT, "%.1f", downloadSeconds));
+		metrics.put("export." + label + ".mb", bytes / 1024 / 1024);
 		long[] sorted = micros.stream().mapToLong(Long::longValue).sorted().toArray();
 		String p = "export." + label + ".";
 		metrics.put(p + "seconds", String.format(Locale.ROOT, "%.1f", seconds));
@@ -893,9 +915,10 @@ public class Bench {
 		if (sorted.length > 0) {
 			metrics.put(p + "beside_p95_ms", percentile(sorted, 95) / 1000.0);
 		}
-		System.out.printf(Locale.ROOT, "  export of everything (%s): %d resources in %.1f s, RSS max %d MB; one user's "
-				+ "NHS number searches beside it: %d, p95 %.1f ms, %d errors%n", label, resources, seconds,
-				memory.maxJvmMb(), sorted.length, percentile(sorted, 95) / 1000.0, besideErrors.get());
+		System.out.printf(Locale.ROOT, "  export of everything (%s): %d resources in %.1f s (then downloaded, %d MB, in "
+				+ "%.1f s), RSS max %d MB; one user's NHS number searches beside it: %d, p95 %.1f ms, %d errors%n", label,
+				resources, seconds, bytes / 1024 / 1024, downloadSeconds, memory.maxJvmMb(), sorted.length,
+				percentile(sorted, 95) / 1000.0, besideErrors.get());
 	}
 
 	/**
@@ -1187,6 +1210,7 @@ final class Report {
 			String of = "export of everything (" + export + ")";
 			LINES.add(new Line(of + ", kick-off to manifest", "export." + export + ".seconds", "s", false));
 			LINES.add(new Line(of + ", resources/s", "export." + export + ".resources_per_second", "/s", true));
+			LINES.add(new Line(of + ", files downloaded", "export." + export + ".download_seconds", "s", false));
 			LINES.add(new Line(of + ", server RSS max", "export." + export + ".rss_max_mb", "MB", false));
 			LINES.add(new Line(of + ", one user's child by NHS number beside it, p95", "export." + export
 					+ ".beside_p95_ms", "ms", false));

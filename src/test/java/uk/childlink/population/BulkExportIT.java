@@ -253,7 +253,7 @@ class BulkExportIT extends IntegrationTest {
 				+ encode("Encounter?agency=health") + "&pseudonymise=true";
 		String councilAnalyst = analyst(council);
 		List<String> first = export(councilAnalyst, "GET", request, null);
-		List<String> again = export(councilAnalyst, "POST", "/fhir/" + id.getValue() + "/$export",
+		List<String> again = export(councilAnalyst, "POST", "/fhir/Patient/$export",
 				"{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"_type\",\"valueString\":"
 						+ "\"Patient,Observation\"},{\"name\":\"pseudonymise\",\"valueBoolean\":true}]}");
 		List<String> neighbours = export(analyst(neighbour), "GET", request, null);
@@ -288,8 +288,15 @@ class BulkExportIT extends IntegrationTest {
 		Response refused = http(council.token()).send("GET", request, ASYNC, null);
 		assertThat(refused.status()).as(refused.body()).isEqualTo(403);
 		assertThat(refused.body()).contains("analyst");
-		Response misspelt = http(councilAnalyst).send("GET", request.replace("=true", "=yes"), ASYNC, null);
-		assertThat(misspelt.status()).as(misspelt.body()).isEqualTo(400);
+		for (String wrong : List.of(request.replace("=true", "=yes"), request.replace("pseudonymise", "pseudonymize"),
+				"/fhir/" + id.getValue() + "/$export?pseudonymise=true",
+				"/fhir/Patient/$export?pseudonymise=true&_typeFilter=" + encode("Patient?identifier=" + nhsNumber),
+				"/fhir/Patient/$export?pseudonymise=true&_type=Observation&_typeFilter="
+						+ encode("Observation?subject:Patient.birthdate=2018-03-14"))) {
+			Response refusedToo = http(councilAnalyst).send("GET", wrong, ASYNC, null);
+			assertThat(refusedToo.status()).as(wrong + ": " + refusedToo.body()).isEqualTo(400);
+			assertThat(refusedToo.body()).contains("nothing was exported");
+		}
 	}
 
 	/** A council's analyst: the analyst role, reading scopes only. */

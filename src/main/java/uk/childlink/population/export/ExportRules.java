@@ -79,14 +79,20 @@ final class ExportRules {
 	@Hook(Pointcut.STORAGE_PRE_INITIATE_BULK_EXPORT)
 	public void kickOff(BulkExportJobParameters parameters, RequestDetails request) {
 		Caller caller = Caller.of(request).orElse(null);
+		boolean pseudonymised = pseudonymised(request);
 		if (caller == null) {
+			if (pseudonymised) {
+				throw new InvalidRequestException("A pseudonymised extract is keyed to the organisation that receives "
+						+ "it, known from the caller's token: this server runs without access control");
+			}
 			return; // the server's own export, or access control off
 		}
 		for (String filter : parameters.getFilters()) {
 			checkFilter(filter, parameters.getResourceTypes());
 		}
 		parameters.setUserData(REQUESTER, requester(caller));
-		if (pseudonymised(request)) {
+		if (pseudonymised) {
+			checkNamesNoOne(parameters);
 			parameters.setUserData(ExportWrites.PSEUDONYMS_FOR, recipient(caller));
 		}
 		if (caller.isAdmin()) {
@@ -106,6 +112,12 @@ final class ExportRules {
 	 * identifiable because an option was misspelt in its value.
 	 */
 	private static boolean pseudonymised(RequestDetails request) {
+		for (String name : request.getParameters().keySet()) {
+			if (!name.equals(PSEUDONYMISE) && name.toLowerCase(java.util.Locale.ROOT).contains("pseudonym")) {
+				throw new InvalidRequestException("Unknown parameter '" + name + "': the option is " + PSEUDONYMISE
+						+ "=true; nothing was exported");
+			}
+		}
 		List<String> values = new ArrayList<>();
 		String[] inUrl = request.getParameters().get(PSEUDONYMISE);
 		if (inUrl != null) {
@@ -113,31 +125,69 @@ final class ExportRules {
 		}
 		for (Object data : request.getUserData().values()) {
 			if (data instanceof Parameters body) {
-				body.getParameter().stream().filter(p -> PSEUDONYMISE.equals(p.getName()))
-						.forEach(p -> values.add(p.getValue() == null ? "" : p.getValue().primitiveValue()));
+				for (Parameters.ParametersParameterComponent p : body.getParameter()) {
+					if (PSEUDONYMISE.equals(p.getName())) {
+						values.add(p.getValue() == null ? "" : p.getValue().primitiveValue());
+					} else if (p.getName() != null && p.getName().toLowerCase(java.util.Locale.ROOT).contains("pseudonym")) {
+						throw new InvalidRequestException("Unknown parameter '" + p.getName() + "': the option is "
+								+ PSEUDONYMISE + " (valueBoolean true); nothing was exported");
+					}
+				}
 			}
 		}
 		if (values.isEmpty()) {
 			return false;
 		}
 		if (values.size() > 1 || !values.get(0).equals("true") && !values.get(0).equals("false")) {
-			throw new InvalidRequestException(PSEUDONYMISE + " is given once, true or false; was " + values);
+			throw new InvalidRequestException(PSEUDONYMISE + " is given once, true or false; was " + values
+					+ "; nothing was exported");
 		}
 		return values.get(0).equals("true");
 	}
 
-	/** The recipient a pseudonymised extract is keyed to: the caller's organisation, if the caller may have one. */
-	private static String recipient(Caller caller) {
+	/**
+	 * The recipient a pseudonymised extract is keyed to: the caller's registered organisation (its Organization id, so
+	 * that the pseudonyms do not change with how a token spells the organisation's code).
+	 */
+	private String recipient(Caller caller) {
 		if (!caller.roles().contains(Caller.ANALYST)) {
 			throw new ForbiddenOperationException("A pseudonymised extract is for a caller granted the "
 					+ Caller.ANALYST + " role; nothing was exported");
 		}
-		if (caller.organisation() == null) {
-			throw new ForbiddenOperationException("A pseudonymised extract is keyed to the organisation that receives "
-					+ "it, and your token names none; nothing was exported");
-		}
-		return caller.organisationText();
+		return "Organization/" + related.organisationOf(caller).orElseThrow(() -> new ForbiddenOperationException(
+				"A pseudonymised extract is keyed to the registered organisation that receives it; your token's ("
+						+ caller.organisationText() + ") is not registered; nothing was exported"));
 	}
+
+	/**
+	 * A pseudonymised extract takes every child the caller may export, found by no one's identity: naming a child
+	 * ({@code patient}, {@code Patient/{id}/$export}) or filtering on who they are (an identifier, a name, a birth date,
+	 * a reference to a child) would hand the recipient that child's pseudonym, and with it every extract it holds.
+	 */
+	private static void checkNamesNoOne(BulkExportJobParameters parameters) {
+		if (!parameters.getPatientIds().isEmpty()) {
+			throw new InvalidRequestException("A pseudonymised extract takes all the children you may export: naming "
+					+ "a child would tell you its pseudonym; nothing was exported");
+		}
+		for (String filter : parameters.getFilters()) {
+			if (filter.startsWith("Patient?") || filter.contains("Patient/")) {
+				throw new InvalidRequestException("_typeFilter '" + filter + "' picks children by who they are, "
+						+ "which a pseudonymised extract does not allow; nothing was exported");
+			}
+			for (String criterion : filter.substring(filter.indexOf('?') + 1).split("&")) {
+				String name = criterion.split("=", 2)[0].split("[:.]", 2)[0];
+				if (PERSON_SEARCHES.contains(name) || criterion.split("=", 2)[0].contains(".")) {
+					throw new InvalidRequestException("_typeFilter '" + filter + "' searches by '" + name + "', who "
+							+ "someone is, which a pseudonymised extract does not allow; nothing was exported");
+				}
+			}
+		}
+	}
+
+	/** Search parameters that find a person, or a record by the person it is about. */
+	private static final Set<String> PERSON_SEARCHES = Set.of("_id", "identifier", "name", "family", "given",
+			"phonetic", "birthdate", "death-date", "phone", "email", "telecom", "address", "address-postalcode",
+			"address-city", "patient", "subject", "beneficiary", "link", "_has");
 
 	/**
 	 * The children an organisation's export takes: those it is related to today, all of them or those it names

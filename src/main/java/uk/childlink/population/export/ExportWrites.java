@@ -38,6 +38,8 @@ final class ExportWrites {
 	static final String PSEUDONYMS_FOR = "childlink-pseudonyms-for";
 	private static final String GRANT_TAG = "https://fhir.childlink.uk/access";
 
+	private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExportWrites.class);
+
 	private final FhirContext fhir;
 	private final IJobCoordinator jobs;
 	private final PseudonymKeys keys;
@@ -96,7 +98,13 @@ final class ExportWrites {
 			return false;
 		}
 		if (recipient != null) {
-			keys.forRecipient(recipient.toString()).apply((Resource) resource);
+			try {
+				keys.forRecipient(recipient.toString()).apply((Resource) resource);
+			} catch (Pseudonymiser.CannotRemove e) {
+				LOG.warn("{} left out of a pseudonymised extract: {}", resource.getIdElement().toUnqualifiedVersionless(),
+						e.getMessage());
+				return false;
+			}
 		}
 		return true;
 	}
@@ -124,12 +132,13 @@ final class ExportWrites {
 
 	/**
 	 * What a pseudonymised extract never takes, an admin's included: files (their content cannot be pseudonymised),
-	 * the audit trail, subscriptions, and the server's access grants.
+	 * stored Bundles (their entries' addresses and requests name what they hold), the audit trail, subscriptions, and
+	 * the server's access grants.
 	 */
 	private boolean pseudonymisable(IBaseResource resource) {
 		String type = fhir.getResourceType(resource);
 		return !isGrant(resource) && !type.equals("Binary") && !type.equals("AuditEvent")
-				&& !type.equals("Subscription");
+				&& !type.equals("Subscription") && !type.equals("Bundle");
 	}
 
 	private static boolean isGrant(IBaseResource resource) {

@@ -1,6 +1,5 @@
 package uk.childlink.population.export;
 
-import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
@@ -14,6 +13,7 @@ import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Property;
@@ -23,14 +23,16 @@ import org.hl7.fhir.r4.model.Resource;
 /**
  * Turns one resource of an export into its pseudonymised form, in place, for one recipient (docs/population.md,
  * "Pseudonymised extracts"). Everything that names a person is replaced by a keyed pseudonym, HMAC-SHA256 under the
- * recipient's key: identifiers ({@code system|value}), resource ids and the references to them. The same child has the
- * same pseudonym in every extract of one recipient, and another in every other recipient's. Names, telecoms,
- * attachments, notes, narratives and every free-text string are removed; addresses keep only the postcode district;
- * birth and death dates keep the month. Public bodies and definitions (an Organization, a Measure...) are left as they
- * are, and so are references to them: which school or council is what an analysis is about.
+ * recipient's key: identifiers ({@code system|value}), resource ids and the references to them (contained ones
+ * included). The same child has the same pseudonym in every extract of one recipient, and another in every other
+ * recipient's. Names, telecoms, attachments, notes, narratives, record-keeping instants and every free-text string are
+ * removed, and so is every uri or id that is not a code system, an extension's or a profile's; addresses keep only
+ * the postcode district; birth and death dates keep the month. Definitions (a Measure, a CodeSystem...) are left as
+ * they are; public bodies (an Organization, a HealthcareService) keep their ids, identifiers and names, not their
+ * contact details, and references to both are kept: which school or council is what an analysis is about.
  *
- * <p>The rules are by data type, not by path, so that an element a profile adds later is covered: a string is dropped
- * unless it is one of the few that only say what a code means. One instance per resource (a Mac is not thread-safe).
+ * <p>The rules are by data type, not by path, so that an element a profile adds later is covered: what is not known to
+ * be safe is dropped. One instance per resource (a Mac is not thread-safe).
  */
 final class Pseudonymiser {
 
@@ -38,19 +40,27 @@ final class Pseudonymiser {
 	static final Coding PSEUDONYMISED = new Coding("http://terminology.hl7.org/CodeSystem/v3-ObservationValue",
 			"PSEUDED", "pseudonymized");
 
-	/** Resources that describe no person: kept whole, and references to them kept. */
-	private static final Set<String> PUBLIC = Set.of("Organization", "HealthcareService", "Endpoint", "Medication",
-			"Measure", "MeasureReport", "Library", "Questionnaire", "PlanDefinition", "ActivityDefinition", "CodeSystem",
-			"ValueSet", "ConceptMap", "NamingSystem", "StructureDefinition", "SearchParameter", "OperationDefinition",
-			"CapabilityStatement", "ImplementationGuide", "CompartmentDefinition", "StructureMap", "GraphDefinition",
-			"MessageDefinition", "TerminologyCapabilities");
-	/** Data types that are a person's details or free text: removed wherever they occur. */
+	/** Definitions, about no one: kept whole, and references to them kept. */
+	private static final Set<String> DEFINITIONS = Set.of("Endpoint", "Medication", "Measure", "Library",
+			"Questionnaire", "PlanDefinition", "ActivityDefinition", "CodeSystem", "ValueSet", "ConceptMap",
+			"NamingSystem", "StructureDefinition", "SearchParameter", "OperationDefinition", "CapabilityStatement",
+			"ImplementationGuide", "CompartmentDefinition", "StructureMap", "GraphDefinition", "MessageDefinition",
+			"TerminologyCapabilities");
+	/** Public bodies: their ids, identifiers and names kept (and references to them), their contact details not. */
+	private static final Set<String> BODIES = Set.of("Organization", "HealthcareService");
+	/** Data types that are a person's details, free text or the moment a record was made: removed wherever they are. */
 	private static final Set<String> REMOVED = Set.of("HumanName", "ContactPoint", "Attachment", "Annotation",
-			"Narrative", "Signature", "base64Binary", "xhtml", "markdown");
-	/** The strings kept: they say what a code or unit means, not anything someone typed about a child. */
+			"Narrative", "Signature", "base64Binary", "xhtml", "markdown", "instant");
+	/** Elements removed by name: a place's coordinates; a body's people and phones. */
+	private static final Set<String> REMOVED_ELEMENTS = Set.of("Location.position", "Organization.contact",
+			"Organization.telecom", "HealthcareService.telecom");
+	/** The strings kept: they say what a code, a unit or a question is, not anything someone typed about a child. */
 	private static final Set<String> KEPT_STRINGS = Set.of("Coding.display", "Coding.version", "Quantity.unit",
 			"Age.unit", "Duration.unit", "Count.unit", "Distance.unit", "SimpleQuantity.unit",
+			"QuestionnaireResponse.item.linkId",
 			"Identifier.value", "Reference.reference"); // the last two: already replaced by their pseudonyms
+	/** Uri-like types: kept only as a code system, an extension's url or a reference's type (below). */
+	private static final Set<String> URIS = Set.of("uri", "url", "oid", "uuid", "id");
 	/** Dates of a person's life, cut to the month. */
 	private static final Set<String> LIFE_DATES = Set.of("birthDate", "deceased[x]");
 
@@ -65,15 +75,27 @@ final class Pseudonymiser {
 		}
 	}
 
-	/** Whether a resource of this type is left as it is. */
-	static boolean isPublic(String type) {
-		return PUBLIC.contains(type);
+	/** Whether references to a resource of this type are kept as they are. */
+	static boolean isKept(String type) {
+		return DEFINITIONS.contains(type) || BODIES.contains(type);
 	}
 
 	/** The resource, pseudonymised in place. */
 	void apply(Resource resource) {
 		String type = resource.fhirType();
-		if (isPublic(type)) {
+		if (DEFINITIONS.contains(type)) {
+			return;
+		}
+		if (BODIES.contains(type)) {
+			for (Property property : resource.children()) {
+				for (Base value : List.copyOf(property.getValues())) {
+					if (REMOVED_ELEMENTS.contains(type + "." + property.getName())) {
+						remove(resource, property.getName(), value);
+					} else if (value instanceof Address address) {
+						replaceAddress(resource, property.getName(), address);
+					}
+				}
+			}
 			return;
 		}
 		if (resource.hasIdElement() && resource.getIdElement().hasIdPart()) {
@@ -81,6 +103,7 @@ final class Pseudonymiser {
 		}
 		Meta meta = new Meta();
 		meta.setProfile(resource.getMeta().getProfile());
+		meta.setSecurity(resource.getMeta().getSecurity()); // its confidentiality still holds
 		meta.addSecurity(PSEUDONYMISED.copy());
 		resource.setMeta(meta);
 		clean(resource);
@@ -93,9 +116,10 @@ final class Pseudonymiser {
 	}
 
 	private void clean(Base element) {
+		boolean resource = element instanceof Resource;
 		for (Property property : element.children()) {
-			if (!property.hasValues() || property.getName().equals("id") || property.getName().equals("meta")) {
-				continue; // a resource's id and meta are done; an element's id is the resource's own structure
+			if (!property.hasValues() || resource && (property.getName().equals("id") || property.getName().equals("meta"))) {
+				continue; // a resource's id and meta are done by whoever cleans it
 			}
 			for (Base value : List.copyOf(property.getValues())) {
 				cleanValue(element, property.getName(), value);
@@ -105,18 +129,24 @@ final class Pseudonymiser {
 
 	private void cleanValue(Base parent, String name, Base value) {
 		String type = value.fhirType();
-		if (REMOVED.contains(type)
-				|| type.equals("string") && !KEPT_STRINGS.contains(parent.fhirType() + "." + name)) {
-			parent.removeChild(name, value);
-		} else if (value instanceof Resource contained) {
-			contained.setMeta(null);
-			clean(contained); // its local id (#...) is kept: the references to it inside this resource use it
-		} else if (value instanceof Address address) {
-			parent.removeChild(name, value);
-			String district = postcodeDistrict(address.getPostalCode());
-			if (district != null) {
-				parent.setProperty(name, new Address().setPostalCode(district));
+		String path = parent.fhirType() + "." + name;
+		if (REMOVED.contains(type) || REMOVED_ELEMENTS.contains(path)
+				|| type.equals("string") && !KEPT_STRINGS.contains(path)
+				|| URIS.contains(type) && !keptUri(parent, name)) {
+			remove(parent, name, value);
+		} else if (value instanceof Resource nested) {
+			if (name.equals("contained")) {
+				// its local id, and the references to it inside this resource (#id), become pseudonyms too
+				if (nested.hasIdElement() && nested.getIdElement().hasIdPart()) {
+					nested.setId(pseudonym("#" + local(nested.getIdElement().getIdPart())));
+				}
+				nested.setMeta(null);
+				clean(nested);
+			} else {
+				apply(nested);
 			}
+		} else if (value instanceof Address address) {
+			replaceAddress(parent, name, address);
 		} else if (value instanceof Identifier identifier) {
 			if (identifier.hasValue()) {
 				identifier.setValue(pseudonym(identifier.getSystem() + "|" + identifier.getValue()));
@@ -125,40 +155,92 @@ final class Pseudonymiser {
 		} else if (value instanceof Reference reference) {
 			cleanReference(reference);
 		} else if (value instanceof BaseDateTimeType date && LIFE_DATES.contains(name)) {
-			if (date.getPrecision().ordinal() > TemporalPrecisionEnum.MONTH.ordinal()) {
-				date.setValue(date.getValue(), TemporalPrecisionEnum.MONTH);
-				date.setTimeZone(null);
+			String text = date.getValueAsString();
+			if (text != null && text.length() > 7) {
+				date.setValueAsString(text.substring(0, 7)); // the text, not the instant: no time zone can move it
 			}
+			date.getExtension().clear(); // the exact time of birth (patient-birthTime) with it
 		} else {
 			clean(value); // a primitive's extensions too
 			if (value instanceof Extension extension && !extension.hasValue() && !extension.hasExtension()) {
-				parent.removeChild(name, value); // its text was its value: an empty extension is not valid FHIR
+				remove(parent, name, value); // its text was its value: an empty extension is not valid FHIR
 			}
 		}
 	}
 
+	/** A uri or id kept: a code system, an extension's url, a reference's type. */
+	private static boolean keptUri(Base parent, String name) {
+		return name.equals("system") || name.equals("url") && parent instanceof Extension
+				|| name.equals("type") && parent instanceof Reference;
+	}
+
 	/**
-	 * A reference to a person's record is replaced by the reference to its pseudonym; one to a public body is kept,
-	 * and so is one to a resource contained in this one. What cannot be recognised (an absolute URL) is removed.
+	 * Removes a child. The r4 model's removeChild sets some single children instead of clearing them (6.7.9:
+	 * Location.position): checked, and cleared through setProperty then; what cannot be removed leaves the resource
+	 * out of the extract ({@link CannotRemove}), never in it.
+	 */
+	private static void remove(Base parent, String name, Base value) {
+		parent.removeChild(name, value);
+		if (parent.getNamedProperty(name).getValues().stream().noneMatch(v -> v == value)) {
+			return;
+		}
+		try {
+			parent.setProperty(name, null);
+		} catch (RuntimeException e) {
+			throw new CannotRemove(parent.fhirType() + "." + name, e);
+		}
+		if (parent.getNamedProperty(name).getValues().stream().anyMatch(v -> v == value)) {
+			throw new CannotRemove(parent.fhirType() + "." + name, null);
+		}
+	}
+
+	/** An element the pseudonymiser could not remove: the resource must not be exported. */
+	static final class CannotRemove extends RuntimeException {
+		CannotRemove(String path, Throwable cause) {
+			super("Could not remove " + path + " for a pseudonymised extract", cause);
+		}
+	}
+
+	/** A contained resource's id without the {@code #} a reference to it (or a parser) puts in front. */
+	private static String local(String id) {
+		return id.startsWith("#") ? id.substring(1) : id;
+	}
+
+	private static void replaceAddress(Base parent, String name, Address address) {
+		remove(parent, name, address);
+		String district = postcodeDistrict(address.getPostalCode());
+		if (district != null) {
+			parent.setProperty(name, new Address().setPostalCode(district));
+		}
+	}
+
+	/**
+	 * A reference to a person's record becomes the reference to its pseudonym (relative: the server's address goes);
+	 * one to a definition or a public body is kept; one to a contained resource points at its pseudonym. What cannot be
+	 * recognised (a urn, a conditional reference) is removed. The display goes in every case.
 	 */
 	private void cleanReference(Reference reference) {
 		String target = reference.getReference();
-		String type = reference.hasType() ? reference.getType() : null;
-		if (target != null && !target.startsWith("#")) {
-			String[] parts = target.split("/");
-			if (!target.contains(":") && parts.length >= 2) {
-				type = parts[0];
+		String type = null;
+		String id = null;
+		if (target == null) {
+			type = reference.getType(); // a logical reference, by identifier
+		} else if (!target.startsWith("#") && !target.startsWith("urn:") && !target.contains("?")) {
+			IdType parsed = new IdType(target);
+			if (parsed.hasResourceType() && parsed.hasIdPart()) {
+				type = parsed.getResourceType();
+				id = parsed.getIdPart();
 			}
 		}
-		if (type != null && isPublic(type)) {
+		reference.setDisplayElement(null);
+		if (type != null && isKept(type)) {
 			return;
 		}
-		if (target != null && !target.startsWith("#")) {
-			String[] parts = target.split("/");
-			reference.setReference(!target.contains(":") && parts.length >= 2
-					? parts[0] + "/" + pseudonym(parts[0] + "/" + parts[1]) : null);
+		if (target != null) {
+			reference.setReference(target.startsWith("#") && target.length() > 1 ? "#" + pseudonym("#" + local(target))
+					: id != null ? type + "/" + pseudonym(type + "/" + id) : null);
 		}
-		clean(reference); // its display goes (a string), its identifier is replaced
+		clean(reference); // its identifier is replaced, its extensions cleaned
 	}
 
 	/**

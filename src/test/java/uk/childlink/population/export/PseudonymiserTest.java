@@ -101,7 +101,9 @@ class PseudonymiserTest {
 		assertThat(contact.getReasonCodeFirstRep().hasText()).isFalse();
 		assertThat(contact.getReasonCodeFirstRep().getCodingFirstRep().getCode()).isEqualTo("sleep");
 		assertThat(JSON.encodeResourceToString(contact)).doesNotContain("Nightingale", "Robin");
-		assertThat(contact.getParticipantFirstRep().getIndividual().getReference()).isEqualTo("#nurse");
+		assertThat(contact.getParticipantFirstRep().getIndividual().getReference()).as("the contained nurse's pseudonym")
+				.isEqualTo("#" + contact.getContained().get(0).getIdElement().getIdPart().replace("#", ""))
+				.isNotEqualTo("#nurse");
 
 		// the same child for the same recipient again; for another recipient, nothing in common
 		Patient again = pseudonymised(example("identity", "Patient-example-child.json", Patient.class), COUNCIL);
@@ -126,6 +128,64 @@ class PseudonymiserTest {
 		String encoded = JSON.encodeResourceToString(pseudonymised(note, COUNCIL));
 
 		assertThat(encoded).doesNotContain("Told us", "nan", "Free text", "Robin", "elsewhere").contains("A code's meaning");
+	}
+
+	/** What the review of the first version found slipping through. */
+	@Test
+	void identifiersInOtherFormsAndNestedRecordsDoNotSlipThrough() {
+		Patient child = new Patient();
+		child.setId("Patient/7");
+		child.getBirthDateElement().setValueAsString("2026-02-27");
+		child.getBirthDateElement().addExtension("http://hl7.org/fhir/StructureDefinition/patient-birthTime",
+				new org.hl7.fhir.r4.model.DateTimeType("2026-02-27T04:13:00+00:00"));
+		child.setDeceased(new org.hl7.fhir.r4.model.DateTimeType("2026-03-31T23:30:00-05:00"));
+		child.addExtension("https://example.org/case-link", new org.hl7.fhir.r4.model.UriType(
+				"https://lcs.council.example/person/123456"));
+		child.addExtension("https://example.org/case-id", new org.hl7.fhir.r4.model.IdType("CASE-998877"));
+		child.setImplicitRules("https://rules.example/child-7");
+		child.addGeneralPractitioner(new Reference("https://other.example/fhir/Patient/123").setType("Organization"));
+		child.addGeneralPractitioner(new Reference("Organization/gp").setDisplay("Dr Ann Smith's surgery"));
+		child.getMeta().addSecurity("http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "R", "restricted");
+
+		Encounter visit = new Encounter();
+		visit.setId("Encounter/8");
+		org.hl7.fhir.r4.model.Location home = new org.hl7.fhir.r4.model.Location();
+		home.setId("#home");
+		home.getPosition().setLatitude(53.8008).setLongitude(-1.5491);
+		visit.addContained(home);
+		visit.addLocation().setLocation(new Reference("#home"));
+		Observation weight = new Observation();
+		weight.setIssuedElement(new org.hl7.fhir.r4.model.InstantType("2026-03-01T10:15:30.123Z"));
+		org.hl7.fhir.r4.model.Organization childminder = new org.hl7.fhir.r4.model.Organization();
+		childminder.setId("Organization/cm");
+		childminder.setName("Little Acorns");
+		childminder.addTelecom().setValue("07700 900789");
+		childminder.addContact().getName().setFamily("Acorn");
+		childminder.addAddress().addLine("3 Oak Lane").setPostalCode("LS6 2AB");
+		org.hl7.fhir.r4.model.QuestionnaireResponse answers = new org.hl7.fhir.r4.model.QuestionnaireResponse();
+		answers.addItem().setLinkId("sleep").addAnswer().setValue(new StringType("Wakes at night"));
+
+		String encoded = JSON.encodeResourceToString(pseudonymised(child, COUNCIL))
+				+ JSON.encodeResourceToString(pseudonymised(visit, COUNCIL))
+				+ JSON.encodeResourceToString(pseudonymised(weight, COUNCIL))
+				+ JSON.encodeResourceToString(pseudonymised(childminder, COUNCIL))
+				+ JSON.encodeResourceToString(pseudonymised(answers, COUNCIL));
+
+		assertThat(encoded).doesNotContain("04:13", "2026-02-27", "123456", "CASE-998877", "rules.example",
+				"other.example", "Ann Smith", "53.8008", "\"home\"", "10:15:30", "07700", "Acorn\"", "Oak Lane",
+				"Wakes at night");
+		assertThat(child.getBirthDateElement().getValueAsString()).isEqualTo("2026-02");
+		assertThat(child.getDeceasedDateTimeType().getValueAsString()).as("the month as written, whatever the zone")
+				.isEqualTo("2026-03");
+		assertThat(child.getGeneralPractitioner()).extracting(Reference::getReference)
+				.containsExactly("Patient/" + new Pseudonymiser(COUNCIL).pseudonym("Patient/123"), "Organization/gp");
+		assertThat(child.getMeta().getSecurity()).extracting(c -> c.getCode()).containsExactly("R", "PSEUDED");
+		assertThat(visit.getLocationFirstRep().getLocation().getReference())
+				.isEqualTo("#" + visit.getContained().get(0).getIdElement().getIdPart().replace("#", ""));
+		assertThat(childminder.getName()).as("a body keeps its name").isEqualTo("Little Acorns");
+		assertThat(childminder.getAddressFirstRep().getPostalCode()).isEqualTo("LS6");
+		assertThat(childminder.getIdElement().getIdPart()).isEqualTo("cm");
+		assertThat(answers.getItemFirstRep().getLinkId()).as("which question was answered").isEqualTo("sleep");
 	}
 
 	@Test
