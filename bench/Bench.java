@@ -673,6 +673,13 @@ public class Bench {
 			new Kind("unrelated_broad", "unrelated school: Observation?_count=20", "unrelated school"),
 			new Kind("reviews_overdue", "health visitors' overdue reviews (Patient/$reviews-overdue)", "health visiting service")
 					.onlyChildLinkAnswers(),
+			new Kind("missing_education", "council's children missing education (Patient/$children-missing-education)",
+					"council").onlyChildLinkAnswers(),
+			new Kind("pupils_joined", "school's recent joiners with a plan or absence (Patient/$pupils-joined)", "school")
+					.onlyChildLinkAnswers(),
+			new Kind("moved_in", "council's children moved in with a plan open (Task worklist)", "council")
+					.onlyChildLinkAnswers(),
+			new Kind("household", "a child's household (Patient/{id}/$household)", "council").onlyChildLinkAnswers(),
 			new Kind("absence_statistics", "absence statistics of a council or school, year ($evaluate-measure)",
 					"health visiting service").onlyChildLinkAnswers());
 
@@ -775,6 +782,13 @@ public class Bench {
 					case "unrelated_broad" -> requests.add(new String[] {unrelated, "/Observation?_count=20"});
 					case "reviews_overdue" -> requests.add(new String[] {trustTokens.get(trusts.get(pick.nextInt(trusts.size()))),
 						"/Patient/$reviews-overdue?_count=50"});
+					case "missing_education" -> requests.add(new String[] {council, "/Patient/$children-missing-education?_count=50"});
+					case "pupils_joined" -> requests.add(new String[] {schoolTokens.get(urns.get(pick.nextInt(urns.size()))),
+						"/Patient/$pupils-joined?days=30&_count=50"});
+					case "moved_in" -> requests.add(new String[] {council, "/Task?code=" + CS + "signal-topic%7Cchild-moved-1"
+						+ "&business-status=" + CS + "signal-event%7Cnew-council&authored-on=ge" + asOf.minusDays(30)
+						+ "&patient.organization=" + orgIds.get("la:" + r.la()) + "&_include=Task:patient&_count=50"});
+					case "household" -> requests.add(new String[] {council, "/" + r.id() + "/$household"});
 					case "absence_statistics" -> requests.add(new String[] {trustTokens.get(trusts.get(pick.nextInt(trusts.size()))),
 						"/Measure/pupil-absence/$evaluate-measure?" + statisticsPeriod + "&subject="
 							+ statisticsOf.get(pick.nextInt(statisticsOf.size()))});
