@@ -17,6 +17,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -112,27 +113,12 @@ final class ExportRules {
 	 * identifiable because an option was misspelt in its value.
 	 */
 	private static boolean pseudonymised(RequestDetails request) {
-		for (String name : request.getParameters().keySet()) {
-			if (!name.equals(PSEUDONYMISE) && name.toLowerCase(java.util.Locale.ROOT).contains("pseudonym")) {
-				throw new InvalidRequestException("Unknown parameter '" + name + "': the option is " + PSEUDONYMISE
-						+ "=true; nothing was exported");
-			}
-		}
 		List<String> values = new ArrayList<>();
-		String[] inUrl = request.getParameters().get(PSEUDONYMISE);
-		if (inUrl != null) {
-			values.addAll(List.of(inUrl));
-		}
+		request.getParameters().forEach((name, given) -> option(name, List.of(given), values));
 		for (Object data : request.getUserData().values()) {
 			if (data instanceof Parameters body) {
-				for (Parameters.ParametersParameterComponent p : body.getParameter()) {
-					if (PSEUDONYMISE.equals(p.getName())) {
-						values.add(p.getValue() == null ? "" : p.getValue().primitiveValue());
-					} else if (p.getName() != null && p.getName().toLowerCase(java.util.Locale.ROOT).contains("pseudonym")) {
-						throw new InvalidRequestException("Unknown parameter '" + p.getName() + "': the option is "
-								+ PSEUDONYMISE + " (valueBoolean true); nothing was exported");
-					}
-				}
+				body.getParameter().forEach(p -> option(p.getName(),
+						List.of(p.getValue() == null ? "" : p.getValue().primitiveValue()), values));
 			}
 		}
 		if (values.isEmpty()) {
@@ -143,6 +129,16 @@ final class ExportRules {
 					+ "; nothing was exported");
 		}
 		return values.get(0).equals("true");
+	}
+
+	/** Collects the option's values; a parameter that looks like it but is not it is refused (400). */
+	private static void option(String name, List<String> given, List<String> values) {
+		if (PSEUDONYMISE.equals(name)) {
+			values.addAll(given);
+		} else if (name != null && name.toLowerCase(Locale.ROOT).contains("pseudonym")) {
+			throw new InvalidRequestException("Unknown parameter '" + name + "': the option is " + PSEUDONYMISE
+					+ "=true; nothing was exported");
+		}
 	}
 
 	/**
@@ -175,8 +171,9 @@ final class ExportRules {
 						+ "which a pseudonymised extract does not allow; nothing was exported");
 			}
 			for (String criterion : filter.substring(filter.indexOf('?') + 1).split("&")) {
-				String name = criterion.split("=", 2)[0].split("[:.]", 2)[0];
-				if (PERSON_SEARCHES.contains(name) || criterion.split("=", 2)[0].contains(".")) {
+				String parameter = criterion.split("=", 2)[0];
+				String name = parameter.split("[:.]", 2)[0];
+				if (PERSON_SEARCHES.contains(name) || parameter.contains(".")) {
 					throw new InvalidRequestException("_typeFilter '" + filter + "' searches by '" + name + "', who "
 							+ "someone is, which a pseudonymised extract does not allow; nothing was exported");
 				}

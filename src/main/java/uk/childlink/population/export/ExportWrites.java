@@ -18,6 +18,8 @@ import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import uk.childlink.access.OwnFiles;
 import uk.childlink.platform.Pipeline;
 
@@ -34,11 +36,13 @@ final class ExportWrites {
 
 	/** The exporting organisation's id, in the job's parameters; absent in an admin's export. */
 	static final String ORGANISATION = "childlink-organisation";
-	/** The recipient of a pseudonymised extract ({@code system|value} of the caller's organisation), in its parameters. */
+	/** The recipient of a pseudonymised extract (its registered {@code Organization/id}), in the job's parameters. */
 	static final String PSEUDONYMS_FOR = "childlink-pseudonyms-for";
 	private static final String GRANT_TAG = "https://fhir.childlink.uk/access";
 
-	private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExportWrites.class);
+	private static final Logger LOG = LoggerFactory.getLogger(ExportWrites.class);
+	/** The server's own records about a child: never in an organisation's export nor in any pseudonymised extract. */
+	private static final Set<String> SERVER_RECORDS = Set.of("AuditEvent", "Subscription");
 
 	private final FhirContext fhir;
 	private final IJobCoordinator jobs;
@@ -115,7 +119,7 @@ final class ExportWrites {
 			return true; // an admin's export
 		}
 		String type = fhir.getResourceType(resource);
-		if (isGrant(resource) || type.equals("AuditEvent") || type.equals("Subscription")) {
+		if (isGrant(resource) || SERVER_RECORDS.contains(type)) {
 			return false; // who else is related to the child, who read what: the server's business
 		}
 		if (resource instanceof Task task && !("Organization/" + organisation).equals(task.getOwner().getReference())) {
@@ -137,8 +141,7 @@ final class ExportWrites {
 	 */
 	private boolean pseudonymisable(IBaseResource resource) {
 		String type = fhir.getResourceType(resource);
-		return !isGrant(resource) && !type.equals("Binary") && !type.equals("AuditEvent")
-				&& !type.equals("Subscription") && !type.equals("Bundle");
+		return !isGrant(resource) && !SERVER_RECORDS.contains(type) && !type.equals("Binary") && !type.equals("Bundle");
 	}
 
 	private static boolean isGrant(IBaseResource resource) {
