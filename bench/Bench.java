@@ -259,10 +259,18 @@ public class Bench {
 		String school(School s) {
 			return ids.get("school:" + s.urn());
 		}
+
+		/** The next school of the same council (schools are dealt to councils in turn): a joiner's previous school. */
+		String schoolAfter(School s) {
+			long councils = ids.keySet().stream().filter(k -> k.startsWith("la:")).count();
+			long schools = ids.keySet().stream().filter(k -> k.startsWith("school:")).count();
+			return ids.get("school:" + (990_000 + (s.index() + councils) % schools));
+		}
 	}
 
 	/** Appends one child's Patient and records to a transaction; returns the number of resources. */
-	static int child(StringBuilder b, Child c, Orgs orgs, List<LocalDate> weeks, long seed, LocalDate asOf) {
+	static int child(StringBuilder b, Child c, Orgs orgs, List<LocalDate> weeks, long seed, LocalDate asOf,
+			Child previous) {
 		if (c.school() == null) {
 			return earlyYears(b, c, orgs, seed, asOf);
 		}
@@ -285,7 +293,7 @@ public class Bench {
 				"birthDate":"%s","address":[{"postalCode":"ZZ99 %dAB"}],"managingOrganization":{"reference":"%s"}}"""
 				.formatted(ids, c.family(), c.given(), c.gender(), c.birthDate(), 1 + c.index() % 9, council),
 				"Patient", "identifier=" + NHS + "|" + c.nhs()));
-		int count = 1;
+		int count = 1 + journey(b, c, patient, orgs, seed, asOf, previous);
 		for (LocalDate monday : weeks) {
 			int possible = 10;
 			int authorised = 0;
@@ -398,6 +406,51 @@ public class Bench {
 			count += encounter(b, "cpc", c, patient, council, "social-care", "cp-conference", referral.plusWeeks(4), random);
 		}
 		return count;
+	}
+
+	/**
+	 * A pupil's school roll and household (its own random stream, so the rest of the population is as before): on the
+	 * roll of its school since a September (an active school-enrolment EpisodeOfCare); 2% joined in the last four
+	 * weeks from another school of the council (a finished enrolment there); 0.4% left their school in the last four
+	 * months and are on no roll (children missing education); 30% of the pupils whose {@code previous} child is in the
+	 * same transaction share a household Group with it, recorded by their council.
+	 */
+	static int journey(StringBuilder b, Child c, String patient, Orgs orgs, long seed, LocalDate asOf, Child previous) {
+		SplittableRandom journey = new SplittableRandom((seed ^ 0x70AD5L) * 1_000_003L + c.index());
+		double roll = journey.nextDouble();
+		LocalDate september = LocalDate.of(asOf.getMonthValue() >= 9 ? asOf.getYear() : asOf.getYear() - 1, 9, 1)
+				.minusYears(journey.nextInt(3));
+		String school = orgs.school(c.school());
+		int count = 0;
+		if (roll < 0.02) {
+			LocalDate joined = asOf.minusDays(journey.nextInt(28));
+			LocalDate started = september.isBefore(joined) ? september : joined.minusYears(1);
+			count += enrolment(b, "enrol-before", c, patient, orgs.schoolAfter(c.school()), started, joined.minusDays(1));
+			count += enrolment(b, "enrol", c, patient, school, joined, null);
+		} else if (roll < 0.024) {
+			count += enrolment(b, "enrol", c, patient, school, september, asOf.minusDays(1 + journey.nextInt(120)));
+		} else {
+			count += enrolment(b, "enrol", c, patient, school, september, null);
+		}
+		if (previous != null && previous.school() != null && journey.nextDouble() < 0.3) {
+			String council = orgs.council(c.council());
+			b.append(',').append(entry("urn:uuid:" + uuid("household", c.index()), """
+					{"resourceType":"Group","type":"person","actual":true,"code":{"coding":[{"system":"%sgroup-type","code":"household"}]},\
+					"managingEntity":{"reference":"%s"},"member":[{"entity":{"reference":"urn:uuid:%s"}},{"entity":{"reference":"%s"}}]}"""
+					.formatted(CS, council, uuid("child", previous.index()), patient), "Group", null));
+			count++;
+		}
+		return count;
+	}
+
+	static int enrolment(StringBuilder b, String key, Child c, String patient, String school, LocalDate start,
+			LocalDate end) {
+		b.append(',').append(entry("urn:uuid:" + uuid(key, c.index()), """
+				{"resourceType":"EpisodeOfCare","status":"%s","type":[{"coding":[{"system":"%sepisode-type","code":"school-enrolment"}]},\
+				{"coding":[{"system":"%sagency","code":"education"}]}],"patient":{"reference":"%s"},"managingOrganization":{"reference":"%s"},\
+				"period":{"start":"%s"%s}}""".formatted(end == null ? "active" : "finished", CS, CS, patient, school, start,
+				end == null ? "" : ",\"end\":\"" + end + "\""), "EpisodeOfCare", null));
+		return 1;
 	}
 
 	/**
@@ -528,7 +581,8 @@ public class Bench {
 							if (i > first) {
 								b.append(',');
 							}
-							n += child(b, world.children.get(i), orgs, weeks, seed, asOf);
+							n += child(b, world.children.get(i), orgs, weeks, seed, asOf,
+									i > first ? world.children.get(i - 1) : null);
 						}
 						b.append("]}");
 						long s0 = System.nanoTime();
