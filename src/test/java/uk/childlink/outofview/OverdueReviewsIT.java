@@ -11,6 +11,7 @@ import java.util.List;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.IntegerType;
@@ -65,11 +66,16 @@ class OverdueReviewsIT extends IntegrationTest {
 		client(service.token()).create().resource(Records.healthVisiting(new Reference(leftCaseload.getValue()),
 				service.ref(), TODAY.minusDays(38).toString(), TODAY.minusDays(2).toString())).execute();
 		IIdType othersChild = child(otherService, "Others", TODAY.minusDays(20));
+		IIdType died = client().create().resource(Fixtures.child(Fixtures.nextNhsNumber(), "Died", "Early",
+				bornLongAgo.toString()).setDeceased(new DateTimeType(TODAY.minusMonths(3).toString()))).execute().getId()
+				.toUnqualifiedVersionless();
+		client(service.token()).create().resource(Records.healthVisiting(new Reference(died.getValue()), service.ref(),
+				bornLongAgo.plusDays(10).toString(), null)).execute();
 
 		Bundle list = list(client(service.token()), null, null);
 		assertThat(ids(list)).containsExactly(nothingRecorded.getIdPart(), yearLate.getIdPart(), newBirthLate.getIdPart());
 		assertThat(ids(list)).doesNotContain(tooSoon.getIdPart(), upToDate.getIdPart(), seenElsewhere.getIdPart(),
-				threeYearsOld.getIdPart(), leftCaseload.getIdPart(), othersChild.getIdPart());
+				threeYearsOld.getIdPart(), leftCaseload.getIdPart(), othersChild.getIdPart(), died.getIdPart());
 
 		// why: the review, since when, by how long
 		Bundle.BundleEntrySearchComponent late = list.getEntry().get(2).getSearch();

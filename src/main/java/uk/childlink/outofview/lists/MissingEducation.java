@@ -1,21 +1,18 @@
 package uk.childlink.outofview.lists;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
-import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.ReferenceOrListParam;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenParam;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.EpisodeOfCare;
-import org.hl7.fhir.r4.model.Patient;
 import uk.childlink.conformance.CodeLists;
 import uk.childlink.platform.Primitives;
 import uk.childlink.schools.SchoolCalendar;
@@ -23,13 +20,13 @@ import uk.childlink.schools.SchoolCalendar;
 /**
  * A council's children of compulsory school age who are on no school's roll: those it is responsible for
  * ({@code Patient.managingOrganization}, the access policy's responsible-authority relationship), born within the
- * compulsory school age of today, with no planned or active school-enrolment. Two searches (the children's ids, the
- * enrolments of the council's children), neither of which reads a record of another council's children.
+ * compulsory school age of today, with no planned, active, on-hold or waitlisted school-enrolment. The children are
+ * found in the search indexes ({@link ListIndexes}: no record read), then only their finished enrolments are read, to
+ * say since when and from which school. Nothing of another council's children is read.
  */
 final class MissingEducation {
 
-	private static final String ENROLMENTS = "EpisodeOfCare?type=" + CodeLists.EPISODE_TYPE + "|" + CodeLists.SCHOOL_ENROLMENT
-			+ "&patient.organization=";
+	private static final int CHUNK = 500;
 
 	/** A child on the list: off roll since {@code since}, having left {@code lastSchool} (null: no enrolment recorded). */
 	record Entry(String childId, LocalDate since, String lastSchool) {}
@@ -37,52 +34,37 @@ final class MissingEducation {
 	/** The list, ordered longest out of view first (children with no enrolment recorded at the end). */
 	record Found(List<Entry> left, List<String> neverEnrolled) {}
 
-	private final FhirContext fhir;
-	private final IFhirResourceDao<Patient> patients;
+	private final ListIndexes indexes;
 	private final IFhirResourceDao<EpisodeOfCare> episodes;
-	private final MatchUrlService matchUrls;
 
-	MissingEducation(FhirContext fhir, IFhirResourceDao<Patient> patients, IFhirResourceDao<EpisodeOfCare> episodes,
-			MatchUrlService matchUrls) {
-		this.fhir = fhir;
-		this.patients = patients;
+	MissingEducation(ListIndexes indexes, IFhirResourceDao<EpisodeOfCare> episodes) {
+		this.indexes = indexes;
 		this.episodes = episodes;
-		this.matchUrls = matchUrls;
 	}
 
-	/** The children of the council ({@code Organization/<id>}) on no school's roll today. */
+	/** The children of the council ({@code Organization} id) on no school's roll today. */
 	Found of(String council, LocalDate today) {
 		SchoolCalendar.BirthDates born = SchoolCalendar.compulsorySchoolAgeOn(today);
-		SearchParameterMap children = matchUrls.translateMatchUrl("Patient?organization=" + council + "&birthdate=ge"
-				+ born.earliest() + "&birthdate=le" + born.latest(), fhir.getResourceDefinition("Patient"));
-		children.setLoadSynchronous(true);
-		Set<String> ofAge = new HashSet<>();
-		for (IIdType id : patients.searchForResourceIds(children, new SystemRequestDetails())) {
-			ofAge.add(id.getIdPart());
-		}
+		List<String> offRoll = indexes.onNoRoll(council, born.earliest(), born.latest());
 
-		SearchParameterMap enrolmentSearch = matchUrls.translateMatchUrl(ENROLMENTS + council,
-				fhir.getResourceDefinition("EpisodeOfCare"));
-		enrolmentSearch.setLoadSynchronous(true);
-		Set<String> onRoll = new HashSet<>();
 		Map<String, EpisodeOfCare> latestLeft = new HashMap<>();
-		for (var found : episodes.searchForResources(enrolmentSearch, new SystemRequestDetails())) {
-			EpisodeOfCare enrolment = (EpisodeOfCare) found;
-			String child = enrolment.getPatient().getReferenceElement().getIdPart();
-			switch (enrolment.getStatus()) {
-				case PLANNED, ACTIVE, ONHOLD, WAITLIST -> onRoll.add(child);
-				case FINISHED -> latestLeft.merge(child, enrolment,
+		for (int i = 0; i < offRoll.size(); i += CHUNK) {
+			ReferenceOrListParam anyChild = new ReferenceOrListParam();
+			offRoll.subList(i, Math.min(i + CHUNK, offRoll.size()))
+					.forEach(id -> anyChild.add(new ReferenceParam("Patient/" + id)));
+			SearchParameterMap finished = SearchParameterMap.newSynchronous().add(EpisodeOfCare.SP_PATIENT, anyChild)
+					.add(EpisodeOfCare.SP_TYPE, new TokenParam(CodeLists.EPISODE_TYPE, CodeLists.SCHOOL_ENROLMENT))
+					.add(EpisodeOfCare.SP_STATUS, new TokenParam("finished"));
+			for (var found : episodes.searchForResources(finished, new SystemRequestDetails())) {
+				EpisodeOfCare enrolment = (EpisodeOfCare) found;
+				latestLeft.merge(enrolment.getPatient().getReferenceElement().getIdPart(), enrolment,
 						(a, b) -> end(a).isAfter(end(b)) ? a : b);
-				default -> {} // cancelled, entered in error: as if never recorded
 			}
 		}
 
 		List<Entry> left = new ArrayList<>();
 		List<String> never = new ArrayList<>();
-		for (String child : ofAge) {
-			if (onRoll.contains(child)) {
-				continue;
-			}
+		for (String child : offRoll) {
 			EpisodeOfCare last = latestLeft.get(child);
 			if (last == null) {
 				never.add(child);

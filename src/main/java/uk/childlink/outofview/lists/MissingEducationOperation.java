@@ -49,7 +49,7 @@ final class MissingEducationOperation {
 		String council = paging.organisation();
 		LocalDate today = LocalDate.now(clock);
 
-		MissingEducation.Found found = lists.of("Organization/" + council, today);
+		MissingEducation.Found found = lists.of(council, today);
 		List<MissingEducation.Entry> all = new ArrayList<>(found.left());
 		found.neverEnrolled().forEach(child -> all.add(new MissingEducation.Entry(child, null, null)));
 		List<MissingEducation.Entry> page = paging.slice(all);

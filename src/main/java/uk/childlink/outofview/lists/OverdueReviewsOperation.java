@@ -7,7 +7,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.function.Predicate;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
@@ -17,7 +17,6 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.StringType;
 import uk.childlink.access.RelatedOrganisations;
 import uk.childlink.earlyyears.ReviewSchedule;
-import uk.childlink.platform.Primitives;
 
 /**
  * {@code GET /fhir/Patient/$reviews-overdue}: a health visiting service's children under 3 whose next mandated
@@ -33,11 +32,13 @@ final class OverdueReviewsOperation {
 	static final String REVIEW = "https://fhir.childlink.uk/StructureDefinition/overdue-review";
 
 	private final OverdueReviews lists;
+	private final ChildRecords records;
 	private final RelatedOrganisations related;
 	private final Clock clock;
 
-	OverdueReviewsOperation(OverdueReviews lists, RelatedOrganisations related, Clock clock) {
+	OverdueReviewsOperation(OverdueReviews lists, ChildRecords records, RelatedOrganisations related, Clock clock) {
 		this.lists = lists;
+		this.records = records;
 		this.related = related;
 		this.clock = clock;
 	}
@@ -52,15 +53,19 @@ final class OverdueReviewsOperation {
 		String service = paging.organisation();
 		LocalDate today = LocalDate.now(clock);
 
-		List<OverdueReviews.Entry> all = lists.of("Organization/" + service, today);
-		Predicate<String> visible = Worklists.visibleTo(request, related);
+		List<OverdueReviews.Entry> all = lists.of(service, today);
+		List<OverdueReviews.Entry> page = paging.slice(all);
+		// a hidden child (a relationship just ended) is left out of the page, as the consent check would
+		Map<String, Patient> children = records.byId(page.stream().map(OverdueReviews.Entry::childId)
+				.filter(Worklists.visibleTo(request, related)).toList());
 		Bundle bundle = Worklists.page(request, NAME, paging, "", all.size());
-		for (OverdueReviews.Entry entry : paging.slice(all)) {
-			if (!visible.test(entry.child().getIdElement().getIdPart())) {
-				continue; // a relationship just ended: left out, as the consent check would
+		for (OverdueReviews.Entry entry : page) {
+			Patient child = children.get(entry.childId());
+			if (child == null) {
+				continue; // hidden, or deleted since the list was made
 			}
 			ReviewSchedule.Next next = entry.next();
-			LocalDate born = Primitives.day(entry.child().getBirthDateElement());
+			LocalDate born = entry.born();
 			long days = ChronoUnit.DAYS.between(next.dueBy(), today);
 			String reason = next.review().display() + " due by " + next.dueBy() + " not recorded: overdue by " + days
 					+ (days == 1 ? " day" : " days");
@@ -69,7 +74,7 @@ final class OverdueReviewsOperation {
 						.map(r -> r.display() + " (by " + r.dueBy(born) + ")")
 						.collect(Collectors.joining(", "));
 			}
-			Bundle.BundleEntrySearchComponent search = Worklists.add(bundle, request, entry.child());
+			Bundle.BundleEntrySearchComponent search = Worklists.add(bundle, request, child);
 			search.addExtension(REVIEW, new Coding(ReviewSchedule.SYSTEM, next.review().code(), next.review().display()));
 			search.addExtension(Worklists.SINCE, new DateType(next.overdueSince().toString()));
 			search.addExtension(Worklists.REASON, new StringType(reason));
