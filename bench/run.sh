@@ -10,7 +10,8 @@
 #
 # Settings (environment): CHILDREN, SEED (default 20261126), AS_OF (default: the Monday of this week;
 # keep it in the current school year, which the absence flags follow), CLIENTS (4),
-# PER_BUNDLE (children per transaction, 2), USERS (concurrent query users, 4), SECONDS_PER_KIND (each query kind),
+# PER_BUNDLE (children per transaction, 2; a household pairs a pupil with the one before it in its transaction, so 1
+# gives none), USERS (concurrent query users, 4), SECONDS_PER_KIND (each query kind),
 # BASELINE_CHILDREN (children the baseline loads itself; 0 = all), WORK (where the databases go), OUT (where the
 # results go), PORT,
 # VALIDATE (ChildLink's profile validation on write during the run: on for quick; off for scale, where a load at the
@@ -19,6 +20,8 @@
 # RELEASE_JAR (a previous release's jar: it runs the baseline's workload too, as a third column),
 # BASELINE (on; off: ChildLink alone, for a scale run that must fit a shorter window: the report then has no plain
 # HAPI column, and `MODE=baseline bench/query.sh scale` asks plain HAPI the questions on the same database later).
+# KINDS (only these questions, comma-separated: the keys of Bench.KINDS, `absence_statistics`, `export`), EXPORTS
+# (which exports of everything the `export` question times: plain,pseudonymised, each a quarter of an hour at scale).
 # Needs psql (the database's growth from the queries' audited reads).
 # The jar is copied to WORK first: the build can change while a long run goes on.
 set -euo pipefail
