@@ -75,16 +75,21 @@ final class ListIndexes {
 		if (pid.isEmpty()) {
 			return List.of();
 		}
-		return sql.queryForList("SELECT r.fhir_id FROM hfj_res_link m "
-				+ "JOIN hfj_resource r ON r.res_id = m.src_resource_id AND r.res_deleted_at IS NULL "
-				+ "JOIN hfj_spidx_date b ON b.res_id = r.res_id AND b.hash_identity = ? "
-				+ "WHERE m.src_path = 'Patient.managingOrganization' AND m.target_resource_id = ? "
-				+ "AND b.sp_value_high_date_ordinal >= ? AND b.sp_value_low_date_ordinal <= ? "
-				+ "AND NOT EXISTS (SELECT 1 FROM hfj_res_link e "
-				+ " JOIN hfj_spidx_token ty ON ty.res_id = e.src_resource_id AND ty.hash_sys_and_value = ? "
-				+ " JOIN hfj_spidx_token st ON st.res_id = e.src_resource_id AND st.hash_value IN (?, ?, ?, ?) "
-				+ " WHERE e.target_resource_id = r.res_id AND e.src_path = 'EpisodeOfCare.patient')",
-				String.class, birthDate, pid.get(), ordinal(earliest), ordinal(latest), enrolmentType, onRoll.get(0),
+		// each step materialised in this order (the organisation's own rows first), whatever the planner's statistics
+		// say: after a bulk load they can make it start from every child's index rows instead
+		return sql.queryForList("WITH children AS MATERIALIZED ("
+				+ " SELECT m.src_resource_id AS id FROM hfj_res_link m"
+				+ " WHERE m.src_path = 'Patient.managingOrganization' AND m.target_resource_id = ?), "
+				+ "off_roll AS MATERIALIZED ("
+				+ " SELECT c.id FROM children c"
+				+ " WHERE EXISTS (SELECT 1 FROM hfj_spidx_date b WHERE b.res_id = c.id AND b.hash_identity = ?"
+				+ "  AND b.sp_value_high_date_ordinal >= ? AND b.sp_value_low_date_ordinal <= ?)"
+				+ " AND NOT EXISTS (SELECT 1 FROM hfj_res_link e"
+				+ "  JOIN hfj_spidx_token ty ON ty.res_id = e.src_resource_id AND ty.hash_sys_and_value = ?"
+				+ "  JOIN hfj_spidx_token st ON st.res_id = e.src_resource_id AND st.hash_value IN (?, ?, ?, ?)"
+				+ "  WHERE e.target_resource_id = c.id AND e.src_path = 'EpisodeOfCare.patient')) "
+				+ "SELECT r.fhir_id FROM off_roll o JOIN hfj_resource r ON r.res_id = o.id AND r.res_deleted_at IS NULL",
+				String.class, pid.get(), birthDate, ordinal(earliest), ordinal(latest), enrolmentType, onRoll.get(0),
 				onRoll.get(1), onRoll.get(2), onRoll.get(3));
 	}
 
@@ -99,24 +104,28 @@ final class ListIndexes {
 			return List.of();
 		}
 		Map<String, YoungChild> children = new HashMap<>();
-		sql.query("WITH caseload AS ("
-				+ " SELECT DISTINCT r.res_id, r.fhir_id, b.sp_value_low_date_ordinal AS born FROM hfj_res_link o"
-				+ " JOIN hfj_spidx_token ty ON ty.res_id = o.src_resource_id AND ty.hash_sys_and_value = ?"
-				+ " JOIN hfj_spidx_token st ON st.res_id = o.src_resource_id AND st.hash_value = ?"
-				+ " JOIN hfj_res_link p ON p.src_resource_id = o.src_resource_id AND p.src_path = 'EpisodeOfCare.patient'"
-				+ " JOIN hfj_resource r ON r.res_id = p.target_resource_id AND r.res_deleted_at IS NULL"
-				+ " JOIN hfj_spidx_date b ON b.res_id = r.res_id AND b.hash_identity = ?"
-				+ " WHERE o.src_path = 'EpisodeOfCare.managingOrganization' AND o.target_resource_id = ?"
-				+ " AND b.sp_value_low_date_ordinal > ?"
-				+ " AND NOT EXISTS (SELECT 1 FROM hfj_spidx_date e WHERE e.res_id = o.src_resource_id"
-				+ "  AND e.hash_identity = ? AND e.sp_value_high_date_ordinal < ?)"
-				+ " AND NOT EXISTS (SELECT 1 FROM hfj_spidx_token x WHERE x.res_id = r.res_id AND x.hash_value IN (?, ?))) "
-				+ "SELECT c.fhir_id, c.born, d.review FROM caseload c LEFT JOIN LATERAL ("
+		sql.query("WITH episodes AS MATERIALIZED ("
+				+ " SELECT o.src_resource_id AS id FROM hfj_res_link o"
+				+ " WHERE o.src_path = 'EpisodeOfCare.managingOrganization' AND o.target_resource_id = ?), "
+				+ "caseload AS MATERIALIZED ("
+				+ " SELECT DISTINCT p.target_resource_id AS id FROM episodes e"
+				+ " JOIN hfj_res_link p ON p.src_resource_id = e.id AND p.src_path = 'EpisodeOfCare.patient'"
+				+ " WHERE EXISTS (SELECT 1 FROM hfj_spidx_token ty WHERE ty.res_id = e.id AND ty.hash_sys_and_value = ?)"
+				+ " AND EXISTS (SELECT 1 FROM hfj_spidx_token st WHERE st.res_id = e.id AND st.hash_value = ?)"
+				+ " AND NOT EXISTS (SELECT 1 FROM hfj_spidx_date d WHERE d.res_id = e.id"
+				+ "  AND d.hash_identity = ? AND d.sp_value_high_date_ordinal < ?)), "
+				+ "young AS MATERIALIZED ("
+				+ " SELECT c.id, b.sp_value_low_date_ordinal AS born FROM caseload c"
+				+ " JOIN hfj_spidx_date b ON b.res_id = c.id AND b.hash_identity = ?"
+				+ " WHERE b.sp_value_low_date_ordinal > ?"
+				+ " AND NOT EXISTS (SELECT 1 FROM hfj_spidx_token x WHERE x.res_id = c.id AND x.hash_value IN (?, ?))) "
+				+ "SELECT r.fhir_id, y.born, d.review FROM young y"
+				+ " JOIN hfj_resource r ON r.res_id = y.id AND r.res_deleted_at IS NULL LEFT JOIN LATERAL ("
 				+ " SELECT t.hash_sys_and_value AS review FROM hfj_res_link s"
 				+ " JOIN hfj_spidx_token t ON t.res_id = s.src_resource_id AND t.hash_sys_and_value IN ("
 				+ (reviews.isEmpty() ? "0" : String.join(", ", reviews.keySet().stream().map(String::valueOf).toList())) + ")"
 				+ " JOIN hfj_spidx_token f ON f.res_id = s.src_resource_id AND f.hash_value = ?"
-				+ " WHERE s.target_resource_id = c.res_id AND s.src_path = 'Encounter.subject') d ON true",
+				+ " WHERE s.target_resource_id = y.id AND s.src_path = 'Encounter.subject') d ON true",
 				row -> {
 					LocalDate born = day(row.getInt(2));
 					YoungChild child = children.computeIfAbsent(row.getString(1),
@@ -125,8 +134,8 @@ final class ListIndexes {
 					if (!row.wasNull() && reviews.containsKey(review)) {
 						child.reviewsDone().add(reviews.get(review));
 					}
-				}, healthVisitingType, episodeActive, birthDate, pid.get(), ordinal(today.minusYears(3)), episodePeriod,
-				ordinal(today), inactive, deceased, reviewFinished);
+				}, pid.get(), healthVisitingType, episodeActive, episodePeriod, ordinal(today), birthDate,
+				ordinal(today.minusYears(3)), inactive, deceased, reviewFinished);
 		return new ArrayList<>(children.values());
 	}
 
