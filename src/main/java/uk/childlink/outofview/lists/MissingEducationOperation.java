@@ -53,9 +53,8 @@ final class MissingEducationOperation {
 		List<MissingEducation.Entry> all = new ArrayList<>(found.left());
 		found.neverEnrolled().forEach(child -> all.add(new MissingEducation.Entry(child, null, null)));
 		List<MissingEducation.Entry> page = paging.slice(all);
-		// a hidden child (a relationship just ended) is left out of the page, as the consent check would
-		Map<String, Patient> children = records.byId(page.stream().map(MissingEducation.Entry::childId)
-				.filter(Worklists.visibleTo(request, related)).toList());
+		Map<String, Patient> children = Worklists.records(page.stream().map(MissingEducation.Entry::childId).toList(), request,
+				related, records);
 
 		Bundle bundle = Worklists.page(request, NAME, paging, "", all.size());
 		for (MissingEducation.Entry entry : page) {

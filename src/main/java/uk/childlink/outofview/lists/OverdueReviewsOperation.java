@@ -55,9 +55,8 @@ final class OverdueReviewsOperation {
 
 		List<OverdueReviews.Entry> all = lists.of(service, today);
 		List<OverdueReviews.Entry> page = paging.slice(all);
-		// a hidden child (a relationship just ended) is left out of the page, as the consent check would
-		Map<String, Patient> children = records.byId(page.stream().map(OverdueReviews.Entry::childId)
-				.filter(Worklists.visibleTo(request, related)).toList());
+		Map<String, Patient> children = Worklists.records(page.stream().map(OverdueReviews.Entry::childId).toList(), request,
+				related, records);
 		Bundle bundle = Worklists.page(request, NAME, paging, "", all.size());
 		for (OverdueReviews.Entry entry : page) {
 			Patient child = children.get(entry.childId());

@@ -51,9 +51,8 @@ final class PupilsJoinedOperation {
 		// the last N days: today and the N - 1 before it
 		List<PupilsJoined.Entry> all = lists.of("Organization/" + paging.organisation(), today.minusDays(window - 1L));
 		List<PupilsJoined.Entry> page = paging.slice(all);
-		// a hidden child (a relationship just ended) is left out of the page, as the consent check would
-		Map<String, Patient> children = records.byId(page.stream().map(PupilsJoined.Entry::childId)
-				.filter(Worklists.visibleTo(request, related)).toList());
+		Map<String, Patient> children = Worklists.records(page.stream().map(PupilsJoined.Entry::childId).toList(), request,
+				related, records);
 		Bundle bundle = Worklists.page(request, NAME, paging, "&days=" + window, all.size());
 		for (PupilsJoined.Entry entry : page) {
 			Patient child = children.get(entry.childId());

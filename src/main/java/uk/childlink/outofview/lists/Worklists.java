@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.hl7.fhir.r4.model.Bundle;
@@ -84,6 +85,15 @@ final class Worklists {
 		}
 		Optional<String> organisation = related.organisationOf(caller.get());
 		return child -> organisation.isPresent() && related.holds(child, organisation.get());
+	}
+
+	/**
+	 * The records of a page's children, by id, leaving out a child hidden from the caller (a relationship just ended),
+	 * as the consent check would.
+	 */
+	static Map<String, Patient> records(List<String> childIds, RequestDetails request, RelatedOrganisations related,
+			ChildRecords records) {
+		return records.byId(childIds.stream().filter(visibleTo(request, related)).toList());
 	}
 
 	/** A whole-number parameter from {@code min} to {@code max}, {@code otherwise} when absent. */
