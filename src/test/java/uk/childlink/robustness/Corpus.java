@@ -24,12 +24,12 @@ import java.util.jar.JarFile;
  * bulk-data and profile examples, each with the verdict IBM's own parser and validator gave it ({@code OK},
  * {@code PARSE}: does not parse, {@code VALIDATION}: parses but is invalid).
  */
-final class Corpus {
+public final class Corpus {
 
 	/** One example file: its path in the corpus, IBM's verdict, and its bytes. */
-	record Example(String path, String verdict, String resourceType, String id, String bundleType, byte[] json) {
+	public record Example(String path, String verdict, String resourceType, String id, String bundleType, byte[] json) {
 
-		boolean markedInvalid() {
+		public boolean markedInvalid() {
 			return verdict.equals("PARSE") || verdict.equals("VALIDATION");
 		}
 	}
@@ -44,7 +44,7 @@ final class Corpus {
 	private Corpus() {}
 
 	/** Every JSON example, in the order they are sent. */
-	static List<Example> load() {
+	public static List<Example> load() {
 		URL index = Corpus.class.getClassLoader().getResource("spec-json.txt");
 		if (index == null) {
 			throw new IllegalStateException("com.ibm.fhir:fhir-examples is not on the test classpath");

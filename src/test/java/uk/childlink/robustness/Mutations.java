@@ -22,10 +22,10 @@ import java.util.function.Predicate;
  * duplicated or unknown; dates, codes, references and text replaced by odd values; or the document itself broken.
  * One {@link Random} decides everything, so a seed gives the same mutations again.
  */
-final class Mutations {
+public final class Mutations {
 
 	/** A mutated document and what was done to it. */
-	record Mutated(String description, String json) {}
+	public record Mutated(String description, String json) {}
 
 	/** Writes documents nested deeper than JSON parsers accept: that is one of the mutations. */
 	private static final JsonFactory DEEP = JsonFactory.builder()
@@ -76,7 +76,7 @@ final class Mutations {
 		EXTENSION_WITHOUT_URL, WHOLE_DOCUMENT
 	}
 
-	static Mutated mutate(String validJson, Random random) {
+	public static Mutated mutate(String validJson, Random random) {
 		ObjectNode root;
 		try {
 			root = (ObjectNode) JSON.readTree(validJson);

@@ -10,6 +10,8 @@ import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationOptions;
 import ca.uhn.fhir.validation.ValidationResult;
 import ca.uhn.fhir.util.FhirTerser;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -46,12 +48,19 @@ final class ProfileValidator {
 	private final ProfileSelector selector;
 	private final FhirTerser terser;
 	private final OurCodes ourCodes;
+	/** The compiled checker asked first; null when every resource goes to HL7's validator. */
+	private final FastCheck fast;
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProfileValidator.class);
+	/** Resources checked on write, by who judged them (Prometheus: {@code childlink_validation_resources_total}). */
+	private final Counter byCompiledChecker = Metrics.counter("childlink.validation.resources", "judged.by", "compiled");
+	private final Counter byHl7Validator = Metrics.counter("childlink.validation.resources", "judged.by", "hl7");
 	private final Object coldStart = new Object();
 	private volatile boolean warm;
 
 	ProfileValidator(FhirContext fhirContext, IInstanceValidatorModule instanceValidator, ConformanceFiles files,
-			CodeLists codeLists) {
+			CodeLists codeLists, FastCheck fast) {
 		this.ourCodes = new OurCodes(codeLists);
+		this.fast = fast;
 		this.validator = fhirContext.newValidator().registerValidatorModule(instanceValidator);
 		this.parser = fhirContext.newJsonParser();
 		this.terser = fhirContext.newTerser();
@@ -67,11 +76,13 @@ final class ProfileValidator {
 		if (profiles.isEmpty() && !selector.carriesOurCodes(resource)) {
 			return null;
 		}
-		ValidationOptions options = new ValidationOptions();
-		profiles.forEach(options::addProfile);
-		List<SingleValidationMessage> errors = validate(resource, options).getMessages().stream()
-				.filter(ProfileValidator::blocks)
-				.toList();
+		List<SingleValidationMessage> errors = List.of();
+		if (fast == null || !(resource instanceof Resource r4) || !vouchedFor(r4, profiles, Map.of())) {
+			errors = hl7Errors(resource, profiles);
+			byHl7Validator.increment();
+		} else {
+			byCompiledChecker.increment();
+		}
 		OperationOutcome outcome = new OperationOutcome();
 		for (SingleValidationMessage error : errors) {
 			addError(outcome, error.getMessage(), location(resource.fhirType(), error.getLocationString(), null));
@@ -80,6 +91,17 @@ final class ProfileValidator {
 			addError(outcome, problem.message(), problem.location());
 		}
 		return outcome.hasIssue() ? outcome : null;
+	}
+
+	/** HL7's validator's verdict alone: the messages that refuse the resource against its base and {@code profiles}. */
+	List<SingleValidationMessage> hl7Errors(IBaseResource resource, Set<String> profiles) {
+		ValidationOptions options = new ValidationOptions();
+		profiles.forEach(options::addProfile);
+		return validate(resource, options).getMessages().stream().filter(ProfileValidator::blocks).toList();
+	}
+
+	Set<String> profilesFor(IBaseResource resource) {
+		return selector.profilesFor(resource);
 	}
 
 	private static void addError(OperationOutcome outcome, String diagnostics, String location) {
@@ -101,7 +123,8 @@ final class ProfileValidator {
 	OperationOutcome errorsOfEach(List<Bundle.BundleEntryComponent> entries, List<String> bundleEntries) {
 		List<Resource> copies = new ArrayList<>();
 		List<String> fullUrls = new ArrayList<>();
-		Set<Integer> checked = new HashSet<>();
+		List<Set<String>> profilesOf = new ArrayList<>();
+		Set<Integer> checked = new java.util.TreeSet<>();
 		for (int i = 0; i < entries.size(); i++) {
 			Bundle.BundleEntryComponent entry = entries.get(i);
 			Resource copy = copyOf(entry.getResource());
@@ -119,14 +142,17 @@ final class ProfileValidator {
 					: "https://validation.invalid/fhir/" + copy.fhirType() + "/"
 							+ (copy.getIdElement().hasIdPart() ? copy.getIdElement().getIdPart() : "entry-" + (i + 1)));
 			copies.add(copy);
+			profilesOf.add(profiles);
 		}
 		if (checked.isEmpty()) {
 			return null;
 		}
+		// the entries the compiled checker cannot vouch for go to HL7's validator, which gives their verdict
+		Set<Integer> unsure = unsure(checked, copies, fullUrls, profilesOf);
 		// the entries checked, and those they refer to (whose type and profile the validator checks at the
 		// reference): the rest are not ours to judge, and validating them against the base specification (a body
 		// weight against HL7's vital signs profile) was most of the validator's time on a realistic transaction
-		List<Integer> kept = referredToFrom(checked, copies, fullUrls);
+		List<Integer> kept = referredToFrom(unsure, copies, fullUrls);
 		Bundle together = new Bundle().setType(Bundle.BundleType.TRANSACTION);
 		for (int i : kept) {
 			together.addEntry().setFullUrl(fullUrls.get(i)).setResource(copies.get(i))
@@ -141,7 +167,9 @@ final class ProfileValidator {
 			}
 		}
 		Set<String> seen = new HashSet<>();
-		for (SingleValidationMessage message : validate(together, new ValidationOptions()).getMessages()) {
+		List<SingleValidationMessage> messages =
+				unsure.isEmpty() ? List.of() : validate(together, new ValidationOptions()).getMessages();
+		for (SingleValidationMessage message : messages) {
 			String where = message.getLocationString() == null ? "" : message.getLocationString();
 			Matcher entry = ENTRY_LOCATION.matcher(where);
 			if (blocks(message) && !entry.lookingAt()
@@ -154,7 +182,7 @@ final class ProfileValidator {
 				continue;
 			}
 			int position = kept.get(Integer.parseInt(entry.group(1)));
-			if (!checked.contains(position)) {
+			if (!unsure.contains(position)) {
 				continue;
 			}
 			String rest = message.getLocationString().substring(entry.end());
@@ -165,6 +193,43 @@ final class ProfileValidator {
 			}
 		}
 		return outcome.hasIssue() ? outcome : null;
+	}
+
+	/**
+	 * The checked entries HL7's validator must judge: none when the compiled checker vouches for every one, otherwise
+	 * all of them, as before it existed, so that a refused transaction's messages are HL7's whole list (an entry's
+	 * error can be about another entry it refers to).
+	 */
+	private Set<Integer> unsure(Set<Integer> checked, List<Resource> copies, List<String> fullUrls,
+			List<Set<String>> profilesOf) {
+		if (fast == null) {
+			return checked;
+		}
+		Map<String, FastCheck.Entry> bundle = new HashMap<>();
+		for (int i = 0; i < copies.size(); i++) {
+			FastCheck.Entry entry = new FastCheck.Entry(copies.get(i), profilesOf.get(i));
+			bundle.put(fullUrls.get(i), entry);
+			if (copies.get(i).getIdElement().hasIdPart()) {
+				bundle.putIfAbsent(copies.get(i).fhirType() + "/" + copies.get(i).getIdElement().getIdPart(), entry);
+			}
+		}
+		for (int position : checked) {
+			if (!vouchedFor(copies.get(position), profilesOf.get(position), bundle)) {
+				byHl7Validator.increment(checked.size());
+				return checked;
+			}
+		}
+		byCompiledChecker.increment(checked.size());
+		return Set.of();
+	}
+
+	/** Whether the compiled checker vouches for the resource; counted, and why not logged (at debug). */
+	private boolean vouchedFor(Resource resource, Set<String> profiles, Map<String, FastCheck.Entry> bundle) {
+		String whyNot = fast.whyNot(resource, profiles, bundle);
+		if (whyNot != null && log.isDebugEnabled()) {
+			log.debug("{} {} goes to HL7's validator: {}", resource.fhirType(), profiles, whyNot);
+		}
+		return whyNot == null;
 	}
 
 	/**

@@ -2,6 +2,7 @@ package uk.childlink.conformance.validation;
 
 import ca.uhn.fhir.IHapiBootOrder;
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
 import java.util.ArrayList;
 import java.util.List;
 import ca.uhn.fhir.validation.IInstanceValidatorModule;
@@ -27,7 +28,8 @@ class ValidationConfig implements Pipeline.Contributor {
 	private final List<Pipeline.Step> steps = new ArrayList<>();
 
 	ValidationConfig(ConformanceProperties properties, FhirContext fhirContext,
-			IInstanceValidatorModule instanceValidator, ConformanceFiles files, CodeLists codeLists) {
+			IInstanceValidatorModule instanceValidator, ConformanceFiles files, CodeLists codeLists,
+			IValidationSupport validationSupport) {
 		steps.add(new Pipeline.Step(Place.OWN_DEFINITIONS, new OwnDefinitionsInterceptor(fhirContext)));
 		steps.add(new Pipeline.Step(Place.VALIDATION, new ValidateOperationInterceptor(fhirContext, codeLists)));
 		if (!properties.validateOnWrite()) {
@@ -36,7 +38,8 @@ class ValidationConfig implements Pipeline.Contributor {
 					+ "against the ChildLink profiles. Turn it back on unless you are measuring or bulk loading.");
 			return;
 		}
-		validator = new ProfileValidator(fhirContext, instanceValidator, files, codeLists);
+		validator = new ProfileValidator(fhirContext, instanceValidator, files, codeLists,
+				properties.fastCheck() ? new FastCheck(fhirContext, validationSupport) : null);
 		steps.add(new Pipeline.Step(Place.VALIDATION, new ProfileValidationInterceptor(validator, fhirContext)));
 	}
 
