@@ -221,8 +221,11 @@ final class FastCheck {
 			boolean hasContent = false;
 			Map<String, Integer> counts = new HashMap<>();
 			for (Property property : value.children()) {
-				// empty values are left out when the resource is encoded for HL7's validator: it never sees them
-				List<Base> values = property.getValues().stream().filter(v -> v != null && !v.isEmpty()).toList();
+				// empty values, and a transaction entry's urn id, are left out when the resource is encoded for HL7's
+				// validator: it never sees them
+				List<Base> values = property.getValues().stream()
+						.filter(v -> v != null && !v.isEmpty() && !(v instanceof org.hl7.fhir.r4.model.IdType id && id.isUrn()))
+						.toList();
 				if (values.isEmpty()) {
 					continue;
 				}
