@@ -57,7 +57,10 @@ final class FastCheck {
 	private final IValidationSupport support;
 	private final ValidationSupportContext supportContext;
 	private final ThreadLocal<FHIRPathEngine> fhirPath;
-	/** Verdicts on codes ({@code valueSet|system|code|display} to whether it is certainly right), bounded. */
+	/**
+	 * Verdicts on codes ({@code valueSet|system|code|display}) and uris ({@code uri <uri>}) to whether they are certainly
+	 * right, bounded.
+	 */
 	private final Map<String, Boolean> codes = new ConcurrentHashMap<>();
 	private static final int MAX_CODES = 50_000;
 
@@ -223,9 +226,12 @@ final class FastCheck {
 			for (Property property : value.children()) {
 				// empty values, and a transaction entry's urn id, are left out when the resource is encoded for HL7's
 				// validator: it never sees them
-				List<Base> values = property.getValues().stream()
-						.filter(v -> v != null && !v.isEmpty() && !(v instanceof org.hl7.fhir.r4.model.IdType id && id.isUrn()))
-						.toList();
+				List<Base> values = new ArrayList<>(property.getValues().size());
+				for (Base v : property.getValues()) {
+					if (v != null && !v.isEmpty() && !(v instanceof org.hl7.fhir.r4.model.IdType id && id.isUrn())) {
+						values.add(v);
+					}
+				}
 				if (values.isEmpty()) {
 					continue;
 				}
@@ -508,11 +514,15 @@ final class FastCheck {
 		if (!ok && valueSet == null && system != null && !support.isCodeSystemSupported(supportContext, system)) {
 			ok = true; // a code system this server does not hold (SNOMED CT, say): HL7's validator cannot judge the code
 		}
+		remember(key, ok);
+		return ok;
+	}
+
+	private void remember(String key, boolean verdict) {
 		if (codes.size() > MAX_CODES) {
 			codes.clear();
 		}
-		codes.put(key, ok);
-		return ok;
+		codes.put(key, verdict);
 	}
 
 	private static Base require(Base value) {
@@ -590,7 +600,7 @@ final class FastCheck {
 			case "string", "markdown" -> printable(text) && !text.isBlank();
 			case "code" -> CODE.matcher(text).matches() && printable(text);
 			case "id" -> ID.matcher(text).matches();
-			case "uri", "url" -> URI.matcher(text).matches() && printable(text) && uriCertain(text);
+			case "uri", "url" -> uriCertain(text);
 			case "canonical" -> text.startsWith(ProfileSelector.BASE) && definitions.typeOf(text) != null;
 			case "date" -> DATE.matcher(text).matches() && realDate(text);
 			case "dateTime" -> DATE.matcher(text).matches() ? realDate(text)
@@ -631,6 +641,19 @@ final class FastCheck {
 	 * uris up and refuses them when nothing answers); a urn only as a well-formed uuid.
 	 */
 	private boolean uriCertain(String text) {
+		if (text.length() > 512) {
+			return false;
+		}
+		String key = "uri " + text; // a code's key starts with its value set's url or "null", never so
+		Boolean known = codes.get(key);
+		if (known == null) {
+			known = URI.matcher(text).matches() && printable(text) && uriShape(text);
+			remember(key, known);
+		}
+		return known;
+	}
+
+	private boolean uriShape(String text) {
 		if (text.startsWith("urn:")) {
 			return UUID.matcher(text).matches();
 		}
