@@ -102,7 +102,7 @@ final class FastCheck {
 					return "definition not read: " + profile;
 				}
 				if (!walk.element(resource, definition.get().root(), resource.fhirType())) {
-					return walk.reason;
+					return walk.reason != null ? walk.reason : "not certainly valid"; // never null: null vouches
 				}
 			}
 			return null;
