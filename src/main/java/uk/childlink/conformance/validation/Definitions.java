@@ -101,6 +101,7 @@ final class Definitions {
 	private final FHIRPathEngine fhirPath;
 	private final Map<String, Optional<Definition>> read = new ConcurrentHashMap<>();
 	private final Map<String, String> unsupported = new ConcurrentHashMap<>();
+	private final Map<String, Optional<String>> types = new ConcurrentHashMap<>();
 
 	Definitions(FhirContext fhirContext, IValidationSupport support) {
 		this.support = support;
@@ -123,10 +124,13 @@ final class Definitions {
 		return Map.copyOf(unsupported);
 	}
 
-	/** The resource or data type a definition constrains; null when unknown. */
+	/**
+	 * The resource or data type a definition constrains; null when unknown. Remembered: the walk asks it for every
+	 * reference to a stored resource and every profile a resource claims.
+	 */
 	String typeOf(String url) {
-		IBaseResource sd = support.fetchStructureDefinition(url);
-		return sd instanceof StructureDefinition r4 ? r4.getType() : null;
+		return types.computeIfAbsent(url, u -> Optional.ofNullable(
+				support.fetchStructureDefinition(u) instanceof StructureDefinition sd ? sd.getType() : null)).orElse(null);
 	}
 
 	private Optional<Definition> readDefinition(String url) {
@@ -154,7 +158,7 @@ final class Definitions {
 			if (id.indexOf('/') >= 0 || id.indexOf('@') >= 0) {
 				throw new Unsupported("re-slicing at " + id);
 			}
-			int dot = lastSegmentStart(id);
+			int dot = id.lastIndexOf('.'); // the last segment's start; none for the root
 			if (dot < 0) {
 				root = new Node(e, id, fhirPath);
 				byId.put(id, root);
@@ -218,10 +222,5 @@ final class Definitions {
 			throw new Unsupported("slicing without discriminator at " + id);
 		}
 		node.closed = slicing.getRules() == ElementDefinition.SlicingRules.CLOSED;
-	}
-
-	/** The start of an id's last segment (a '.' outside a slice name), or -1 for the root. */
-	private static int lastSegmentStart(String id) {
-		return id.lastIndexOf('.');
 	}
 }

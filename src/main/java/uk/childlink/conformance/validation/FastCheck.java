@@ -250,16 +250,17 @@ final class FastCheck {
 					return no(path + "." + name, "more than " + child.max);
 				}
 				counts.put(name, values.size());
+				String childPath = path + "." + name;
 				for (Base item : values) {
-					if (item == null || !element(item, child, path + "." + name)) {
-						return no(path + "." + name, "item");
+					if (!element(item, child, childPath)) {
+						return no(childPath, "item");
 					}
 					if (item instanceof Extension extension && !extension(extension, child, path, value.fhirType())) {
-						return no(path + "." + name, "extension not certain: " + extension.getUrl());
+						return no(childPath, "extension not certain: " + extension.getUrl());
 					}
 				}
-				if (!child.discriminators.isEmpty() && !sliced(values, child, path + "." + name)) {
-					return no(path + "." + name, "slices");
+				if (!child.discriminators.isEmpty() && !sliced(values, child, childPath)) {
+					return no(childPath, "slices");
 				}
 			}
 			for (Node child : children.values()) {

@@ -43,6 +43,8 @@ import uk.childlink.conformance.CodeLists;
  */
 final class ProfileValidator {
 
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProfileValidator.class);
+
 	private final FhirValidator validator;
 	private final IParser parser;
 	private final ProfileSelector selector;
@@ -50,7 +52,6 @@ final class ProfileValidator {
 	private final OurCodes ourCodes;
 	/** The compiled checker asked first; null when every resource goes to HL7's validator. */
 	private final FastCheck fast;
-	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProfileValidator.class);
 	/** Resources checked on write, by who judged them (Prometheus: {@code childlink_validation_resources_total}). */
 	private final Counter byCompiledChecker = Metrics.counter("childlink.validation.resources", "judged.by", "compiled");
 	private final Counter byHl7Validator = Metrics.counter("childlink.validation.resources", "judged.by", "hl7");
