@@ -3,7 +3,7 @@
 # and the size of the built jar. Rerun it after any change that may affect start-up.
 #
 #   bench/startup.sh            # the README's run command: mvn spring-boot:run (warm build)
-#   bench/startup.sh jar        # java -jar target/childlink.jar
+#   bench/startup.sh jar        # java -jar target/childlink.jar, with the README's JVM settings
 #
 # Each run uses a fresh data directory (a first start creates the schema) and then restarts on it (existing
 # schema). Prints one line per start.
@@ -14,6 +14,7 @@ port=${PORT:-18080}
 data=$(mktemp -d /tmp/childlink-startup-XXXX)
 trap 'rm -rf "$data"' EXIT
 
+. bench/lib.sh # SERVER_JVM: the JVM settings of the README's command, for the jar too
 [ -f target/childlink.jar ] || mvn -B -q -DskipTests package
 mvn -B -q -o compile >/dev/null 2>&1 || true   # warm build: what spring-boot:run would otherwise compile
 
@@ -21,7 +22,7 @@ start_once() {
   local label=$1 log="$data/$1.log" t0 t1 pid rss
   t0=$(date +%s.%N)
   if [ "$mode" = jar ]; then
-    java -XX:-OmitStackTraceInFastThrow -jar target/childlink.jar --server.port="$port" --childlink.server.data-dir="$data" >"$log" 2>&1 &
+    MALLOC_ARENA_MAX=2 java -XX:-OmitStackTraceInFastThrow ${SERVER_JVM} -jar target/childlink.jar --server.port="$port" --childlink.server.data-dir="$data" >"$log" 2>&1 &
   else
     mvn -B -q spring-boot:run -Dspring-boot.run.arguments="--server.port=$port --childlink.server.data-dir=$data" >"$log" 2>&1 &
   fi

@@ -56,7 +56,8 @@ class PlainHapiIT {
 			CapabilityStatement capabilities = anyone.capabilities().ofType(CapabilityStatement.class).execute();
 			assertThat(capabilities.getSoftware().getName()).isEqualTo("HAPI FHIR");
 			assertThat(FHIR.newJsonParser().encodeResourceToString(capabilities)).doesNotContain("import-ctf");
-			assertThat(server.log()).contains("PLAIN HAPI FHIR (childlink.plain-hapi=true)");
+			assertThat(server.log()).contains("PLAIN HAPI FHIR (childlink.plain-hapi=true)")
+					.doesNotContain("Start-up garbage collected"); // ChildLink's start-up tuning is not the baseline's
 		}
 	}
 }

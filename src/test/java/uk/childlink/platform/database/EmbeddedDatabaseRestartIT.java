@@ -64,6 +64,8 @@ class EmbeddedDatabaseRestartIT {
 		try (ServerProcess server = ServerProcess.start(dataDir)) {
 			id = (IdType) client(server).create()
 					.resource(Fixtures.child(nhs, "Restart", "Nell", "2019-08-08")).execute().getId();
+			assertThat(server.log()).as("start-up's garbage returned once ready (StartupGarbage)")
+					.contains("Start-up garbage collected");
 		}
 		Path pidFile = dataDir.resolve("postgres").resolve("postmaster.pid");
 		assertThat(pidFile).as("embedded PostgreSQL stopped cleanly with the server").doesNotExist();
