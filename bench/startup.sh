@@ -22,7 +22,7 @@ start_once() {
   local label=$1 log="$data/$1.log" t0 t1 pid rss
   t0=$(date +%s.%N)
   if [ "$mode" = jar ]; then
-    MALLOC_ARENA_MAX=2 java -XX:-OmitStackTraceInFastThrow ${SERVER_JVM} -jar target/childlink.jar --server.port="$port" --childlink.server.data-dir="$data" >"$log" 2>&1 &
+    MALLOC_ARENA_MAX=2 java -XX:-OmitStackTraceInFastThrow ${SERVER_JVM} -jar "${JAR:-target/childlink.jar}" --server.port="$port" --childlink.server.data-dir="$data" >"$log" 2>&1 &
   else
     mvn -B -q spring-boot:run -Dspring-boot.run.arguments="--server.port=$port --childlink.server.data-dir=$data" >"$log" 2>&1 &
   fi
