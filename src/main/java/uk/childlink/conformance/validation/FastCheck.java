@@ -26,6 +26,7 @@ import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Enumerations.BindingStrength;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.PrimitiveType;
+import org.hl7.fhir.r4.model.XhtmlType;
 import org.hl7.fhir.r4.model.Property;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
@@ -42,8 +43,8 @@ import uk.childlink.conformance.validation.Definitions.Node;
  * snapshots of the profiles that apply to it (and the base definitions they build on): cardinalities, types, fixed
  * values and patterns, slices, required and extensible bindings, the codes of known code systems, references, and the
  * error-severity invariants, their FHIRPath parsed once. It answers only "certainly valid": anything it finds wrong,
- * or does not model (narrative, contained resources, modifier extensions, an extension or code system it cannot
- * read, an unresolvable reference...), sends the resource to the HL7 validator, which then gives the verdict and its
+ * or does not model (narrative beyond plain text, {@link PlainNarrative}; contained resources, modifier extensions,
+ * an extension or code system it cannot read, an unresolvable reference...), sends the resource to the HL7 validator, which then gives the verdict and its
  * messages. So it can make a write faster but never change what is refused or what the refusal says; a
  * differential test (FastCheckIT) holds it to the HL7 validator over our examples, the FHIR example corpus and
  * generated hostile input.
@@ -93,7 +94,7 @@ final class FastCheck {
 		Walk walk = new Walk(resource, bundle);
 		try {
 			if (!resourceLevel(resource, profiles)) {
-				return "a kind of resource with special rules, narrative, contained resources, modifier extensions, language or another's profile";
+				return "a kind of resource with special rules, narrative beyond plain text, contained resources, modifier extensions, language or another's profile";
 			}
 			// a profile's snapshot holds every element and constraint of the base definition: no need to walk both
 			for (String profile : profiles.isEmpty() ? Set.of(Definitions.HL7 + resource.fhirType()) : profiles) {
@@ -131,7 +132,8 @@ final class FastCheck {
 			return false;
 		}
 		if (resource instanceof DomainResource domain
-				&& (domain.hasContained() || domain.hasModifierExtension() || domain.hasText())) {
+				&& (domain.hasContained() || domain.hasModifierExtension()
+						|| domain.hasText() && !PlainNarrative.plain(domain.getText().getDiv()))) {
 			return false;
 		}
 		// a claimed profile other than those being checked: the validator would look it up
@@ -228,7 +230,9 @@ final class FastCheck {
 				// validator: it never sees them
 				List<Base> values = new ArrayList<>(property.getValues().size());
 				for (Base v : property.getValues()) {
-					if (v != null && !v.isEmpty() && !(v instanceof org.hl7.fhir.r4.model.IdType id && id.isUrn())) {
+					// (a narrative's div is an XhtmlType that calls itself empty whatever the div holds)
+					boolean empty = v instanceof XhtmlType xhtml ? xhtml.getXhtml() == null : v == null || v.isEmpty();
+					if (!empty && !(v instanceof org.hl7.fhir.r4.model.IdType id && id.isUrn())) {
 						values.add(v);
 					}
 				}
@@ -585,6 +589,9 @@ final class FastCheck {
 		if (primitive.hasExtension()) {
 			return false; // a value's extensions (data-absent-reason...): the validator judges
 		}
+		if (primitive instanceof XhtmlType xhtml) {
+			return PlainNarrative.plain(xhtml.getXhtml()); // (its value is the parsed div, not a string)
+		}
 		String text = primitive instanceof org.hl7.fhir.r4.model.IdType id ? id.getIdPart() : primitive.getValueAsString();
 		if (text == null || text.isEmpty() || text.length() > 1_048_576) {
 			return false;
@@ -608,7 +615,7 @@ final class FastCheck {
 					: DATE_TIME.matcher(text).matches() && realDateTime(text);
 			case "instant" -> DATE_TIME.matcher(text).matches() && realDateTime(text);
 			case "time" -> TIME.matcher(text).matches();
-			default -> false; // base64Binary, xhtml, oid, uuid...: the validator judges
+			default -> false; // base64Binary, oid, uuid...: the validator judges
 		};
 	}
 

@@ -1,0 +1,144 @@
+package uk.childlink.conformance.validation;
+
+import java.util.Map;
+import java.util.Set;
+import org.hl7.fhir.utilities.xhtml.NodeType;
+import org.hl7.fhir.utilities.xhtml.XhtmlNode;
+
+/**
+ * The narrative the compiled checker vouches for: a subset of what HL7's validator accepts (its {@code XhtmlValidator},
+ * the narrative's invariants txt-1 and txt-2), small enough to be certain of. An XHTML {@code div} whose descendants
+ * are text (printable ASCII) and the basic formatting elements below, with no attributes, placed as HL7's validator
+ * requires (no block inside a paragraph or inline element, an inline element not inside itself, table rows in tables,
+ * list items in lists...), and some text that is not white space. Links, images, ids, languages, styles, comments
+ * and anything else go to HL7's validator, as all narrative did before. {@code FastCheckIT} holds it to HL7's verdict
+ * over the FHIR R4 examples, which almost all carry narrative.
+ */
+final class PlainNarrative {
+
+	private static final String XHTML = "http://www.w3.org/1999/xhtml";
+
+	/** Elements that may hold no block element (HL7's "paragraph rules"), and those that may not nest in themselves. */
+	private static final Set<String> PARAGRAPHS = Set.of("p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "span", "b",
+			"i", "em", "strong", "small", "sub", "sup", "code");
+	private static final Set<String> INLINE = Set.of("b", "i", "em", "strong", "small", "sub", "sup", "code");
+	private static final Set<String> BLOCKS = Set.of("div", "pre", "table", "ul", "ol");
+
+	/** Elements with the only parents and the only children each may have (null: any of the allowed elements). */
+	private record Placement(Set<String> parents, Set<String> children) {}
+
+	private static final Map<String, Placement> ELEMENTS = Map.ofEntries(
+			Map.entry("div", new Placement(null, null)),
+			Map.entry("p", new Placement(null, null)),
+			Map.entry("h1", new Placement(null, null)),
+			Map.entry("h2", new Placement(null, null)),
+			Map.entry("h3", new Placement(null, null)),
+			Map.entry("h4", new Placement(null, null)),
+			Map.entry("h5", new Placement(null, null)),
+			Map.entry("h6", new Placement(null, null)),
+			Map.entry("pre", new Placement(null, null)),
+			Map.entry("span", new Placement(null, null)),
+			Map.entry("b", new Placement(null, null)),
+			Map.entry("i", new Placement(null, null)),
+			Map.entry("em", new Placement(null, null)),
+			Map.entry("strong", new Placement(null, null)),
+			Map.entry("small", new Placement(null, null)),
+			Map.entry("sub", new Placement(null, null)),
+			Map.entry("sup", new Placement(null, null)),
+			Map.entry("code", new Placement(null, null)),
+			Map.entry("br", new Placement(null, Set.of())),
+			Map.entry("ul", new Placement(null, Set.of("li"))),
+			Map.entry("ol", new Placement(null, Set.of("li"))),
+			Map.entry("li", new Placement(Set.of("ul", "ol"), null)),
+			Map.entry("table", new Placement(null, Set.of("thead", "tbody", "tr"))),
+			Map.entry("thead", new Placement(Set.of("table"), Set.of("tr"))),
+			Map.entry("tbody", new Placement(Set.of("table"), Set.of("tr"))),
+			Map.entry("tr", new Placement(Set.of("table", "thead", "tbody"), Set.of("td", "th"))),
+			Map.entry("td", new Placement(Set.of("tr"), null)),
+			Map.entry("th", new Placement(Set.of("tr"), null)));
+
+	private PlainNarrative() {}
+
+	/** True only for a narrative div certainly valid by the rules above. */
+	static boolean plain(XhtmlNode div) {
+		if (div == null || div.getNodeType() != NodeType.Element || !"div".equals(div.getName())
+				|| !XHTML.equals(div.getNsDecl()) || !onlyNamespace(div)) {
+			return false;
+		}
+		boolean[] text = {false};
+		return children(div, Set.of(), text) && text[0];
+	}
+
+	/** The root div's only attribute is its namespace declaration. */
+	private static boolean onlyNamespace(XhtmlNode div) {
+		return div.getAttributes().keySet().stream().allMatch("xmlns"::equals);
+	}
+
+	/** {@code inside}: the names of the elements enclosing {@code parent}'s children, parent included. */
+	private static boolean children(XhtmlNode parent, Set<String> inside, boolean[] text) {
+		Placement placement = ELEMENTS.get(parent.getName());
+		for (XhtmlNode child : parent.getChildNodes()) {
+			if (child.getNodeType() == NodeType.Text) {
+				String content = child.getContent();
+				if (content == null || !ascii(content)) {
+					return false;
+				}
+				if (!content.isBlank()) {
+					// text only where HL7's validator allows it: not directly in a list, table or table section
+					if (placement != null && placement.children() != null) {
+						return false;
+					}
+					text[0] = true;
+				}
+				continue;
+			}
+			if (child.getNodeType() != NodeType.Element || !element(child, parent, placement, inside)) {
+				return false;
+			}
+			Set<String> deeper = new java.util.HashSet<>(inside);
+			deeper.add(parent.getName());
+			if (!children(child, Set.copyOf(deeper), text)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean element(XhtmlNode child, XhtmlNode parent, Placement parentPlacement, Set<String> inside) {
+		String name = child.getName();
+		Placement placement = ELEMENTS.get(name);
+		if (placement == null || child.getNsDecl() != null || !child.getAttributes().isEmpty()) {
+			return false;
+		}
+		if (parentPlacement != null && parentPlacement.children() != null
+				&& !parentPlacement.children().contains(name)) {
+			return false;
+		}
+		if (placement.parents() != null && !placement.parents().contains(parent.getName())) {
+			return false;
+		}
+		// no block inside a paragraph or inline element, no inline element inside itself
+		boolean inParagraph = PARAGRAPHS.contains(parent.getName())
+				|| inside.stream().anyMatch(PARAGRAPHS::contains);
+		if (BLOCKS.contains(name) && inParagraph) {
+			return false;
+		}
+		if (INLINE.contains(name) && (parent.getName().equals(name) || inside.contains(name))) {
+			return false;
+		}
+		// a list item, cell or heading holding blocks is allowed; nothing here may hold a paragraph's forbidden
+		// blocks either way, so the check above covers HL7's rules for the elements allowed
+		return true;
+	}
+
+	/** Printable ASCII and ordinary white space: no entity or character whose handling the two parsers may differ on. */
+	private static boolean ascii(String content) {
+		for (int i = 0; i < content.length(); i++) {
+			char c = content.charAt(i);
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c > 0x7E) {
+				return false;
+			}
+		}
+		return true;
+	}
+}
