@@ -26,13 +26,13 @@ import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Enumerations.BindingStrength;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.PrimitiveType;
-import org.hl7.fhir.r4.model.XhtmlType;
 import org.hl7.fhir.r4.model.Property;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r4.model.UriType;
+import org.hl7.fhir.r4.model.XhtmlType;
 import uk.childlink.conformance.validation.Definitions.Definition;
 import uk.childlink.conformance.validation.Definitions.Discriminator;
 import uk.childlink.conformance.validation.Definitions.Invariant;
@@ -44,10 +44,10 @@ import uk.childlink.conformance.validation.Definitions.Node;
  * values and patterns, slices, required and extensible bindings, the codes of known code systems, references, and the
  * error-severity invariants, their FHIRPath parsed once. It answers only "certainly valid": anything it finds wrong,
  * or does not model (narrative beyond plain text, {@link PlainNarrative}; contained resources, modifier extensions,
- * an extension or code system it cannot read, an unresolvable reference...), sends the resource to the HL7 validator, which then gives the verdict and its
- * messages. So it can make a write faster but never change what is refused or what the refusal says; a
- * differential test (FastCheckIT) holds it to the HL7 validator over our examples, the FHIR example corpus and
- * generated hostile input.
+ * an extension or code system it cannot read, an unresolvable reference...), sends the resource to the HL7
+ * validator, which then gives the verdict and its messages. So it can make a write faster but never change what is
+ * refused or what the refusal says; a differential test (FastCheckIT) holds it to the HL7 validator over our
+ * examples, the FHIR example corpus and generated hostile input.
  */
 final class FastCheck {
 

@@ -1,5 +1,6 @@
 package uk.childlink.conformance.validation;
 
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.utilities.xhtml.NodeType;
@@ -27,25 +28,27 @@ final class PlainNarrative {
 	/** Elements with the only parents and the only children each may have (null: any of the allowed elements). */
 	private record Placement(Set<String> parents, Set<String> children) {}
 
+	private static final Placement ANYWHERE = new Placement(null, null);
+
 	private static final Map<String, Placement> ELEMENTS = Map.ofEntries(
-			Map.entry("div", new Placement(null, null)),
-			Map.entry("p", new Placement(null, null)),
-			Map.entry("h1", new Placement(null, null)),
-			Map.entry("h2", new Placement(null, null)),
-			Map.entry("h3", new Placement(null, null)),
-			Map.entry("h4", new Placement(null, null)),
-			Map.entry("h5", new Placement(null, null)),
-			Map.entry("h6", new Placement(null, null)),
-			Map.entry("pre", new Placement(null, null)),
-			Map.entry("span", new Placement(null, null)),
-			Map.entry("b", new Placement(null, null)),
-			Map.entry("i", new Placement(null, null)),
-			Map.entry("em", new Placement(null, null)),
-			Map.entry("strong", new Placement(null, null)),
-			Map.entry("small", new Placement(null, null)),
-			Map.entry("sub", new Placement(null, null)),
-			Map.entry("sup", new Placement(null, null)),
-			Map.entry("code", new Placement(null, null)),
+			Map.entry("div", ANYWHERE),
+			Map.entry("p", ANYWHERE),
+			Map.entry("h1", ANYWHERE),
+			Map.entry("h2", ANYWHERE),
+			Map.entry("h3", ANYWHERE),
+			Map.entry("h4", ANYWHERE),
+			Map.entry("h5", ANYWHERE),
+			Map.entry("h6", ANYWHERE),
+			Map.entry("pre", ANYWHERE),
+			Map.entry("span", ANYWHERE),
+			Map.entry("b", ANYWHERE),
+			Map.entry("i", ANYWHERE),
+			Map.entry("em", ANYWHERE),
+			Map.entry("strong", ANYWHERE),
+			Map.entry("small", ANYWHERE),
+			Map.entry("sub", ANYWHERE),
+			Map.entry("sup", ANYWHERE),
+			Map.entry("code", ANYWHERE),
 			Map.entry("br", new Placement(null, Set.of())),
 			Map.entry("ul", new Placement(null, Set.of("li"))),
 			Map.entry("ol", new Placement(null, Set.of("li"))),
@@ -95,7 +98,7 @@ final class PlainNarrative {
 			if (child.getNodeType() != NodeType.Element || !element(child, parent, placement, inside)) {
 				return false;
 			}
-			Set<String> deeper = new java.util.HashSet<>(inside);
+			Set<String> deeper = new HashSet<>(inside);
 			deeper.add(parent.getName());
 			if (!children(child, Set.copyOf(deeper), text)) {
 				return false;
@@ -126,9 +129,7 @@ final class PlainNarrative {
 		if (INLINE.contains(name) && (parent.getName().equals(name) || inside.contains(name))) {
 			return false;
 		}
-		// a list item, cell or heading holding blocks is allowed; nothing here may hold a paragraph's forbidden
-		// blocks either way, so the check above covers HL7's rules for the elements allowed
-		return true;
+		return true; // (a list item or a table cell may hold blocks: HL7's validator sets no rule for them)
 	}
 
 	/** Printable ASCII and ordinary white space: no entity or character whose handling the two parsers may differ on. */
