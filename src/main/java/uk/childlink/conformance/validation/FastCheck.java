@@ -94,7 +94,7 @@ final class FastCheck {
 		Walk walk = new Walk(resource, bundle);
 		try {
 			if (!resourceLevel(resource, profiles)) {
-				return "a kind of resource with special rules, narrative beyond plain text, contained resources, modifier extensions, language or another's profile";
+				return "a kind of resource with special rules, contained resources, modifier extensions, language or another's profile";
 			}
 			// a profile's snapshot holds every element and constraint of the base definition: no need to walk both
 			for (String profile : profiles.isEmpty() ? Set.of(Definitions.HL7 + resource.fhirType()) : profiles) {
@@ -131,9 +131,9 @@ final class FastCheck {
 		if (resource.hasImplicitRules() || resource.hasLanguage()) {
 			return false;
 		}
+		// (narrative is walked like any element: its div is a primitive the walk judges, PlainNarrative)
 		if (resource instanceof DomainResource domain
-				&& (domain.hasContained() || domain.hasModifierExtension()
-						|| domain.hasText() && !PlainNarrative.plain(domain.getText().getDiv()))) {
+				&& (domain.hasContained() || domain.hasModifierExtension())) {
 			return false;
 		}
 		// a claimed profile other than those being checked: the validator would look it up

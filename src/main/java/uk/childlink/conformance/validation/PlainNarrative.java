@@ -69,7 +69,7 @@ final class PlainNarrative {
 			return false;
 		}
 		boolean[] text = {false};
-		return children(div, Set.of(), text) && text[0];
+		return children(div, Set.of("div"), text) && text[0];
 	}
 
 	/** The root div's only attribute is its namespace declaration. */
@@ -77,8 +77,8 @@ final class PlainNarrative {
 		return div.getAttributes().keySet().stream().allMatch("xmlns"::equals);
 	}
 
-	/** {@code inside}: the names of the elements enclosing {@code parent}'s children, parent included. */
-	private static boolean children(XhtmlNode parent, Set<String> inside, boolean[] text) {
+	/** {@code ancestors}: the names of the elements enclosing {@code parent}'s children, {@code parent} included. */
+	private static boolean children(XhtmlNode parent, Set<String> ancestors, boolean[] text) {
 		Placement placement = ELEMENTS.get(parent.getName());
 		for (XhtmlNode child : parent.getChildNodes()) {
 			if (child.getNodeType() == NodeType.Text) {
@@ -88,48 +88,45 @@ final class PlainNarrative {
 				}
 				if (!content.isBlank()) {
 					// text only where HL7's validator allows it: not directly in a list, table or table section
-					if (placement != null && placement.children() != null) {
+					if (placement.children() != null) {
 						return false;
 					}
 					text[0] = true;
 				}
 				continue;
 			}
-			if (child.getNodeType() != NodeType.Element || !element(child, parent, placement, inside)) {
-				return false;
-			}
-			Set<String> deeper = new HashSet<>(inside);
-			deeper.add(parent.getName());
-			if (!children(child, Set.copyOf(deeper), text)) {
+			if (child.getNodeType() != NodeType.Element || !element(child, parent, placement, ancestors)
+					|| !child.getChildNodes().isEmpty() && !children(child, with(ancestors, child.getName()), text)) {
 				return false;
 			}
 		}
 		return true;
 	}
 
-	private static boolean element(XhtmlNode child, XhtmlNode parent, Placement parentPlacement, Set<String> inside) {
+	private static Set<String> with(Set<String> names, String name) {
+		Set<String> more = new HashSet<>(names);
+		more.add(name);
+		return more;
+	}
+
+	private static boolean element(XhtmlNode child, XhtmlNode parent, Placement parentPlacement, Set<String> ancestors) {
 		String name = child.getName();
 		Placement placement = ELEMENTS.get(name);
 		if (placement == null || child.getNsDecl() != null || !child.getAttributes().isEmpty()) {
 			return false;
 		}
-		if (parentPlacement != null && parentPlacement.children() != null
-				&& !parentPlacement.children().contains(name)) {
+		if (parentPlacement.children() != null && !parentPlacement.children().contains(name)) {
 			return false;
 		}
 		if (placement.parents() != null && !placement.parents().contains(parent.getName())) {
 			return false;
 		}
 		// no block inside a paragraph or inline element, no inline element inside itself
-		boolean inParagraph = PARAGRAPHS.contains(parent.getName())
-				|| inside.stream().anyMatch(PARAGRAPHS::contains);
-		if (BLOCKS.contains(name) && inParagraph) {
+		if (BLOCKS.contains(name) && ancestors.stream().anyMatch(PARAGRAPHS::contains)) {
 			return false;
 		}
-		if (INLINE.contains(name) && (parent.getName().equals(name) || inside.contains(name))) {
-			return false;
-		}
-		return true; // (a list item or a table cell may hold blocks: HL7's validator sets no rule for them)
+		return !INLINE.contains(name) || !ancestors.contains(name);
+		// (a list item or a table cell may hold blocks: HL7's validator sets no rule for them)
 	}
 
 	/** Printable ASCII and ordinary white space: no entity or character whose handling the two parsers may differ on. */
