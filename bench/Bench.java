@@ -1269,6 +1269,10 @@ final class Report {
 		LINES.add(new Line("ingest errors", "load.errors", "", false));
 		LINES.add(new Line("transaction of the load, p50", "load.bundle_p50_ms", "ms", false));
 		LINES.add(new Line("transaction of the load, p95", "load.bundle_p95_ms", "ms", false));
+		LINES.add(new Line("Synthea-style bundles (a child's whole record each, one client), resources/s",
+				"synthea.resources_per_second", "/s", true));
+		LINES.add(new Line("Synthea-style bundle, p50", "synthea.bundle_p50_ms", "ms", false));
+		LINES.add(new Line("Synthea-style bundles, errors", "synthea.errors", "", false));
 		for (Bench.Kind k : Bench.KINDS) {
 			for (String p : List.of("p50", "p95", "p99")) {
 				LINES.add(new Line(k.label() + ", " + p, "query." + k.key() + "." + p + "_ms", "ms", false));

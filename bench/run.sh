@@ -21,7 +21,9 @@
 # BASELINE (on; off: ChildLink alone, for a scale run that must fit a shorter window: the report then has no plain
 # HAPI column, and `MODE=baseline bench/query.sh scale` asks plain HAPI the questions on the same database later).
 # KINDS (only these questions, comma-separated: the keys of Bench.KINDS, `absence_statistics`, `export`), EXPORTS
-# (which exports of everything the `export` question times: plain,pseudonymised, each a quarter of an hour at scale).
+# (which exports of everything the `export` question times: plain,pseudonymised, each a quarter of an hour at scale),
+# SYNTHEA_CHILDREN (children of the Synthea-style bundles sent by one client after the load, bench/Synthea.java: 25;
+# 0 = none).
 # Needs psql (the database's growth from the queries' audited reads).
 # The jar is copied to WORK first: the build can change while a long run goes on.
 set -euo pipefail
@@ -49,8 +51,9 @@ mkdir -p "$out"
 rm -rf "$work" && mkdir -p "$work"
 cp target/childlink.jar "$work/childlink.jar"
 JAR=$work/childlink.jar
-javac -d "$work/classes" bench/Bench.java
+javac -d "$work/classes" bench/Bench.java bench/Synthea.java
 bench() { java -cp "$work/classes" Bench "$@"; }
+synthea_children=${SYNTHEA_CHILDREN:-25}
 machine="$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | sed -n 1p), $(uname -sr)"
 base="http://localhost:$port/fhir"
 case "$validate" in
@@ -118,6 +121,10 @@ run() {
   admin=$(admin_token "$data")
   bench load "$base" "$admin" "$children" "$seed" "$as_of" "$clients" "$per_bundle" "$limit" "$dir" "$pid" "$data"
   settle "$admin"
+  if [ "$synthea_children" != 0 ]; then
+    # Synthea-style bundles (a child's whole record in one transaction), one client, on the server warm from the load
+    java -cp "$work/classes" Synthea "$base" "$admin" "$synthea_children" "$seed" "$as_of" "$dir"
+  fi
   # the queries are asked of a restarted server: after a long load its JIT is warmer than a fresh server's, and
   # the baseline's queries at scale run on a fresh server
   stop_server
