@@ -646,7 +646,8 @@ final class FastCheck {
 	/**
 	 * A uri HL7's validator certainly accepts: absolute; not an example domain's (refused unless examples are
 	 * allowed); in HL7's own spaces only if the validation support holds what it names (the validator looks such
-	 * uris up and refuses them when nothing answers); a urn only as a well-formed uuid.
+	 * uris up and refuses them when nothing answers); a urn only as a well-formed uuid or OID, or as the code system of
+	 * languages (BCP 47).
 	 */
 	private boolean uriCertain(String text) {
 		if (text.length() > 512) {
@@ -663,7 +664,9 @@ final class FastCheck {
 
 	private boolean uriShape(String text) {
 		if (text.startsWith("urn:")) {
-			return UUID.matcher(text).matches();
+			// (HL7's validator takes an OID as valid with its last dot at the sixth character or later)
+			return UUID.matcher(text).matches() || text.equals("urn:ietf:bcp:47")
+					|| OID.matcher(text).matches() && text.lastIndexOf('.') >= "urn:oid:".length() + 5;
 		}
 		if (!ABSOLUTE.matcher(text).matches() || EXAMPLE.matcher(text).find()) {
 			return false;
@@ -678,6 +681,7 @@ final class FastCheck {
 	private static final Pattern ABSOLUTE = Pattern.compile("(https?|mailto|ftp|mllp)://?\\S+");
 	private static final Pattern UUID =
 			Pattern.compile("urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+	private static final Pattern OID = Pattern.compile("urn:oid:[0-2](\\.(0|[1-9][0-9]{0,17})){1,40}");
 	private static final Pattern EXAMPLE =
 			Pattern.compile("(example\\.(org|com|net)|acme\\.(com|org))(/|$)");
 

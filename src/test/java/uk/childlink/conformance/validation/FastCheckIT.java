@@ -20,6 +20,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Narrative;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,11 +90,13 @@ class FastCheckIT extends IntegrationTest {
 		List<String> validExamples = examples("valid");
 		List<String> notVouched = new ArrayList<>();
 		Resource withNarrative = null; // the first valid example vouched for: narratives go on it below
+		Patient child = null; // the first valid Patient vouched for: urns go on it below
 		for (String json : validExamples) {
 			Resource resource = (Resource) parser.parseResource(json);
 			boolean special = resource.fhirType().equals("MeasureReport"); // the server's own statistics: HL7 judges
 			if (judge("profile example (valid)", resource, disagreements, counts)) {
 				withNarrative = withNarrative != null ? withNarrative : resource;
+				child = child == null && resource instanceof Patient p ? p : child;
 			} else if (!special) {
 				notVouched.add(resource.fhirType() + "/" + resource.getIdPart() + ": "
 						+ fast.whyNot(resource, hl7.profilesFor(resource), Map.of()));
@@ -150,19 +153,51 @@ class FastCheckIT extends IntegrationTest {
 			judge("narrative", copy, disagreements, counts);
 		}
 
+		// urns as code systems and identifier systems (a Synthea-style record speaks its language in BCP 47)
+		assertThat(child).as("a valid Patient vouched for").isNotNull();
+		for (String[] urn : URNS) {
+			Patient copy = child.copy();
+			copy.addCommunication().getLanguage().addCoding().setSystem(urn[0]).setCode(urn[1]).setDisplay(urn[2]);
+			judge("urn", copy, disagreements, counts);
+			copy = child.copy();
+			copy.addIdentifier().setSystem(urn[0]).setValue(urn[1]);
+			judge("urn", copy, disagreements, counts);
+		}
+
 		counts.forEach((source, c) -> System.out.printf("FastCheckIT: %-26s %5d resources, %5d vouched for%n",
 				source, c[0], c[1]));
 		reasons.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(40)
 				.forEach(r -> System.out.printf("FastCheckIT: not vouched %5d x %s%n", r.getValue(), r.getKey()));
 		assertThat(disagreements).as("resources the checker vouched for that HL7's validator refuses").isEmpty();
 		assertThat(notVouched).as("valid examples of our profiles the checker does not vouch for").isEmpty();
-		// floors under what the checker vouches for (2026-12-04: 203 + 293 corpus, 155 hostile, 7 narratives): the
+		// floors under what the checker vouches for (2026-12-04: 216 + 319 corpus, 155 hostile, 7 narratives, 14 urns): the
 		// test must not pass by a checker that vouches for nothing
 		assertThat(counts.get("corpus")[1] + counts.get("corpus without narrative")[1])
 				.as("corpus resources the checker vouches for").isGreaterThan(300);
 		assertThat(counts.get("hostile")[1]).as("hostile cases the checker vouches for").isGreaterThan(100);
 		assertThat(counts.get("narrative")[1]).as("plain narratives the checker vouches for").isGreaterThanOrEqualTo(5);
+		assertThat(counts.get("urn")[1]).as("urns the checker vouches for").isGreaterThanOrEqualTo(4);
 	}
+
+	/** Systems, codes (identifier values) and displays: urns HL7's validator takes, and ones it may refuse. */
+	private static final List<String[]> URNS = List.of(
+			new String[] {"urn:ietf:bcp:47", "en-GB", "English (United Kingdom)"},
+			new String[] {"urn:ietf:bcp:47", "cy", null},
+			new String[] {"urn:ietf:bcp:47", "en-GB", "Klingon"},
+			new String[] {"urn:ietf:bcp:47", "xx-QQ", null},
+			new String[] {"urn:ietf:bcp:47", "en_GB", null},
+			new String[] {"urn:ietf:bcp:47", "", null},
+			new String[] {"urn:oid:2.16.840.1.113883.2.1.4.1", "9990001234", null},
+			new String[] {"urn:oid:1.2.3.4.5.6", "x", null},
+			new String[] {"urn:oid:1.2.3", "x", null},
+			new String[] {"urn:oid:1.2.03.4.5", "x", null},
+			new String[] {"urn:oid:3.1.2.3.4", "x", null},
+			new String[] {"urn:oid:2.16.840.1.113883.6.96", "22298006", null},
+			new String[] {"urn:ietf:rfc:3986", "not a uri", null},
+			new String[] {"urn:ietf:bcp:13", "text/plain", null},
+			new String[] {"urn:iso:std:iso:3166", "GB", null},
+			new String[] {"urn:isbn:0451450523", "x", null},
+			new String[] {"urn:ietf:bcp:47 ", "en", null});
 
 	/** Narrative divs: plain ones (the first five, and the entity-escaped last) and ones HL7's rules may refuse. */
 	private static final List<String> NARRATIVES = List.of(
