@@ -87,6 +87,9 @@ public final class RawHttp {
 			byte[] raw = all.toByteArray();
 			String text = new String(raw, StandardCharsets.ISO_8859_1);
 			int headerEnd = text.indexOf("\r\n\r\n");
+			if (headerEnd < 0) { // closed before a whole head came (a server starting or stopping): no response
+				throw new java.io.EOFException("no HTTP response, " + raw.length + " bytes before the connection closed");
+			}
 			String[] lines = text.substring(0, headerEnd).split("\r\n");
 			int status = Integer.parseInt(lines[0].split(" ")[1]);
 			Map<String, String> headers = new LinkedHashMap<>();
