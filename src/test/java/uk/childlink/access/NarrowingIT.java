@@ -145,6 +145,30 @@ class NarrowingIT extends IntegrationTest {
 	}
 
 	@Test
+	void aWritePlansGenericallyInItsOwnTransactionOnly() throws java.sql.SQLException {
+		// planning each of a write's thousands of index and version statements anew doubled PostgreSQL's CPU for a
+		// Synthea-style load (platform/database/WritePlans): a write's transaction plans as PostgreSQL does by default
+		org.springframework.jdbc.core.JdbcTemplate sql = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
+		java.util.List<String> inTheWrite = new java.util.concurrent.CopyOnWriteArrayList<>();
+		Object probe = new Object() {
+			@ca.uhn.fhir.interceptor.api.Hook(ca.uhn.fhir.interceptor.api.Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+			public void created(org.hl7.fhir.instance.model.api.IBaseResource resource) {
+				inTheWrite.add(resource.fhirType() + " " + sql.queryForObject("SHOW plan_cache_mode", String.class));
+			}
+		};
+		storage.registerInterceptor(probe);
+		try {
+			client().create().resource(Fixtures.weight(new Reference(world.ada), 32).addPerformer(new Reference(world.gp)))
+					.execute();
+		} finally {
+			storage.unregisterInterceptor(probe);
+		}
+		assertThat(inTheWrite).contains("Observation auto");
+		// SET LOCAL: the setting ends with the write's transaction, the connection plans searches with their values
+		assertThat(sql.queryForObject("SHOW plan_cache_mode", String.class)).isEqualTo("force_custom_plan");
+	}
+
+	@Test
 	void planningASearchThatJoinsReferencesComparesNoLongListsOfResourceIds() throws java.sql.SQLException {
 		// every search plans with its values (above); with HAPI's 10,000 most common resource ids per column,
 		// estimating each reference join compared two such lists pairwise: 40-80 ms a search (docs/performance.md)

@@ -36,6 +36,7 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 import uk.childlink.platform.PlatformProperties;
 import uk.childlink.platform.StorageProperties;
 import uk.childlink.platform.database.UnavailabilityAwareTransactions;
+import uk.childlink.platform.database.WritePlans;
 
 /**
  * HAPI FHIR's JPA storage on PostgreSQL: HAPI's own Spring configuration, plus the beans it expects the application
@@ -86,8 +87,8 @@ class JpaStorageConfig {
 	/** HAPI's transaction service, answering 503 when the database cannot serve now (see the class). */
 	@Primary
 	@Bean
-	HapiTransactionService unavailabilityAwareTransactions() {
-		return new UnavailabilityAwareTransactions();
+	HapiTransactionService unavailabilityAwareTransactions(DataSource dataSource) {
+		return new UnavailabilityAwareTransactions(new WritePlans(dataSource));
 	}
 
 	@Bean
