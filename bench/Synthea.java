@@ -160,9 +160,14 @@ public final class Synthea {
 		boolean girl = random.nextBoolean();
 		int hospital = index % HOSPITALS;
 		String patient = urn();
-		String nhs = null; // 999 range, above the main load's; four stems a child (one of them has a valid check digit)
-		for (long stem = 999_500_000L + Math.floorMod(seed, 100_000) * 1_000L + 4L * index; nhs == null; stem++) {
+		// 999 range, above the main load's (999_000_000 on); 400 seeds of 250 children, four stems a child (one of any
+		// four consecutive stems has a valid check digit)
+		String nhs = null;
+		for (long stem = 999_500_000L + Math.floorMod(seed, 400) * 1_000L + 4L * index; nhs == null; stem++) {
 			nhs = Bench.nhsNumber(stem);
+		}
+		if (nhs.length() != 10 || !nhs.startsWith("999")) {
+			throw new IllegalStateException("not a 999-range NHS number: " + nhs);
 		}
 		String given = GIVEN[random.nextInt(GIVEN.length)];
 		String family = FAMILIES[random.nextInt(FAMILIES.length)];
