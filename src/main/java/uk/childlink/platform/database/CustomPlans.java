@@ -14,7 +14,8 @@ import uk.childlink.platform.PlainHapi;
  * caller's organisation, and their number is anything but average (a council has thousands of children): at 50,000
  * children the generic plan drove a council's lookup by NHS number from its 12,700 grants (520 ms) instead of from
  * the identifier (1 ms), a cost that grew with the caller's children. An operator's own {@code plan_cache_mode}
- * stands. Plain HAPI ({@link PlainHapi}) keeps PostgreSQL's default, as a user running HAPI would.
+ * stands. Plain HAPI ({@link PlainHapi}) keeps PostgreSQL's default, as a user running HAPI would. A transaction a write
+ * opens plans generically again ({@link WritePlans}).
  *
  * <p>Planning each search anew has its cost: PostgreSQL's exhaustive join search over a council's list (HAPI's seven
  * joins with the narrowing's chain to the grants) takes 16-51 ms to plan a 0.3 ms query. {@code join_collapse_limit=4}
