@@ -8,23 +8,23 @@ import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.TransactionStatus;
+import uk.childlink.platform.WriteRequests;
 
 /**
  * Writes plan their statements as PostgreSQL does by default: {@link CustomPlans} has every pooled connection plan each
  * statement for its values, which the narrowed searches need, and which a write pays for nothing. A transaction of a
  * Synthea-style record runs some 20,000 statements of the same few shapes (index rows, resource versions, lookups by
- * id), and planning each of them anew doubled PostgreSQL's CPU for the same load (2026-12-04: 630-910 against 300-350
- * ticks a round of 25 children; docs/performance.md). So a transaction that a write request opens sets
- * {@code plan_cache_mode} back to {@code auto} for itself ({@code SET LOCAL}); the searches a write makes run in its
- * transaction and plan generically too (HAPI's own lookups by id and identifier, not the narrowed searches of a
- * caller). Everything else, searches included, keeps the pool's setting.
+ * id), and planning each of them anew doubled PostgreSQL's CPU for the same load (2026-12-04: 630-910 against 300-400
+ * ticks a round of 25 children; docs/performance.md). So a transaction that a write request (or a request marked by
+ * {@link WriteRequests}) opens sets {@code plan_cache_mode} back to {@code auto} for itself ({@code SET LOCAL}); the
+ * searches a write makes run in its transaction and plan generically too (HAPI's own lookups by id and identifier,
+ * not the narrowed searches of a caller). Everything else, searches included, keeps the pool's setting.
  */
 public final class WritePlans {
 
 	private static final Set<RestOperationTypeEnum> WRITES = EnumSet.of(RestOperationTypeEnum.CREATE,
 			RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.PATCH, RestOperationTypeEnum.DELETE,
 			RestOperationTypeEnum.TRANSACTION, RestOperationTypeEnum.BATCH);
-	private static final String KEY = WritePlans.class.getName();
 
 	private final JdbcTemplate sql;
 	private final boolean on;
@@ -36,16 +36,10 @@ public final class WritePlans {
 				.getProperty(StatementTimeout.OPTIONS, "").contains(CustomPlans.SETTING + "=force_custom_plan");
 	}
 
-	/** Marks an in-process request that writes (an import's transaction) as a write, whatever its operation. */
-	public static <R extends RequestDetails> R write(R request) {
-		request.getUserData().put(KEY, Boolean.TRUE);
-		return request;
-	}
-
 	/** At the start of a transaction: a new one opened by a write plans generically. */
 	void begin(TransactionStatus status, RequestDetails request) {
 		if (on && status.isNewTransaction() && request != null
-				&& (WRITES.contains(request.getRestOperationType()) || Boolean.TRUE.equals(request.getUserData().get(KEY)))) {
+				&& (WRITES.contains(request.getRestOperationType()) || WriteRequests.isMarked(request))) {
 			sql.execute("SET LOCAL " + CustomPlans.SETTING + " = auto");
 		}
 	}

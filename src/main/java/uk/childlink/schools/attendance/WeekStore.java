@@ -27,7 +27,7 @@ import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Observation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import uk.childlink.platform.database.WritePlans;
+import uk.childlink.platform.WriteRequests;
 import uk.childlink.access.Caller;
 import uk.childlink.conformance.TrustedWrites;
 import uk.childlink.schools.imports.Entries;
@@ -223,7 +223,7 @@ public final class WeekStore implements WeekWriter {
 			if (!planned.entries().isEmpty()) {
 				Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
 				planned.entries().forEach(transaction::addEntry);
-				system.transaction(WritePlans.write(request), transaction);
+				system.transaction(WriteRequests.mark(request), transaction);
 			}
 			return new Outcome(planned.created(), planned.updated(), planned.unchanged(), List.of());
 		});

@@ -17,7 +17,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
-import uk.childlink.platform.database.WritePlans;
+import uk.childlink.platform.WriteRequests;
 import uk.childlink.access.Caller;
 import uk.childlink.conformance.TrustedWrites;
 import uk.childlink.schools.attendance.AttendanceWeek;
@@ -102,7 +102,7 @@ final class PupilTransaction {
 			if (!transaction.hasEntry()) {
 				return new CtfImport.PupilOutcome(p.line(), p.upn(), CtfImport.Status.UNCHANGED, patientId, messages);
 			}
-			system.transaction(WritePlans.write(request), transaction);
+			system.transaction(WriteRequests.mark(request), transaction);
 			return new CtfImport.PupilOutcome(p.line(), p.upn(), stored == null ? CtfImport.Status.CREATED : CtfImport.Status.UPDATED, patientId,
 					messages);
 		});
