@@ -148,24 +148,13 @@ class NarrowingIT extends IntegrationTest {
 	void aWritePlansGenericallyInItsOwnTransactionOnly() throws java.sql.SQLException {
 		// planning each of a write's thousands of index and version statements anew doubled PostgreSQL's CPU for a
 		// Synthea-style load (platform/database/WritePlans): a write's transaction plans as PostgreSQL does by default
-		org.springframework.jdbc.core.JdbcTemplate sql = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
-		java.util.List<String> inTheWrite = new java.util.concurrent.CopyOnWriteArrayList<>();
-		Object probe = new Object() {
-			@ca.uhn.fhir.interceptor.api.Hook(ca.uhn.fhir.interceptor.api.Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
-			public void created(org.hl7.fhir.instance.model.api.IBaseResource resource) {
-				inTheWrite.add(resource.fhirType() + " " + sql.queryForObject("SHOW plan_cache_mode", String.class));
-			}
-		};
-		storage.registerInterceptor(probe);
-		try {
-			client().create().resource(Fixtures.weight(new Reference(world.ada), 32).addPerformer(new Reference(world.gp)))
-					.execute();
-		} finally {
-			storage.unregisterInterceptor(probe);
-		}
+		java.util.List<String> inTheWrite = uk.childlink.support.PlanProbe.during(storage, dataSource, () -> client()
+				.create().resource(Fixtures.weight(new Reference(world.ada), 32).addPerformer(new Reference(world.gp)))
+				.execute());
 		assertThat(inTheWrite).contains("Observation auto");
 		// SET LOCAL: the setting ends with the write's transaction, the connection plans searches with their values
-		assertThat(sql.queryForObject("SHOW plan_cache_mode", String.class)).isEqualTo("force_custom_plan");
+		assertThat(new org.springframework.jdbc.core.JdbcTemplate(dataSource)
+				.queryForObject("SHOW plan_cache_mode", String.class)).isEqualTo("force_custom_plan");
 	}
 
 	@Test

@@ -77,25 +77,14 @@ class AttendanceImportIT extends IntegrationTest {
 	void anImportsTransactionsPlanTheirStatementsGenerically() {
 		// an import writes thousands of rows a transaction: planning each anew cost PostgreSQL as much CPU again
 		// (platform/database/WritePlans); its transactions are marked as writes though their request is the server's
-		org.springframework.jdbc.core.JdbcTemplate sql = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
-		List<String> inTheWrite = new java.util.concurrent.CopyOnWriteArrayList<>();
-		Object probe = new Object() {
-			@ca.uhn.fhir.interceptor.api.Hook(ca.uhn.fhir.interceptor.api.Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
-			public void created(org.hl7.fhir.instance.model.api.IBaseResource resource) {
-				inTheWrite.add(resource.fhirType() + " " + sql.queryForObject("SHOW plan_cache_mode", String.class));
-			}
-		};
 		IGenericClient client = client();
 		String urn = Pupils.school(client);
 		String upn = Pupils.pupil(client, "Plans", "Pia", "2014-03-04");
-		storage.registerInterceptor(probe);
-		try {
+		List<String> inTheWrite = uk.childlink.support.PlanProbe.during(storage, dataSource, () -> {
 			Parameters report = post(HEADER
 					+ week(urn, upn, Pupils.pastMonday(2), "/", "/", "/", "/", "/", "/", "/", "/", "/", "/"));
 			assertThat(count(report, "weeksCreated")).isEqualTo(1);
-		} finally {
-			storage.unregisterInterceptor(probe);
-		}
+		});
 		assertThat(inTheWrite).contains("Observation auto");
 	}
 
