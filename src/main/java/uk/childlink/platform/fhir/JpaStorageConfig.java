@@ -28,12 +28,15 @@ import javax.sql.DataSource;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 import uk.childlink.platform.PlatformProperties;
+import uk.childlink.platform.PlainHapi;
 import uk.childlink.platform.StorageProperties;
 import uk.childlink.platform.database.UnavailabilityAwareTransactions;
 import uk.childlink.platform.database.WritePlans;
@@ -134,12 +137,19 @@ class JpaStorageConfig {
 			ConfigurableListableBeanFactory beanFactory,
 			FhirContext fhirContext,
 			JpaStorageSettings storageSettings,
-			StorageProperties storage) {
+			StorageProperties storage,
+			Environment environment) {
 		LocalContainerEntityManagerFactoryBean factory =
 				HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
 		factory.setPersistenceUnitName("HAPI_PU");
 		factory.setDataSource(dataSource);
 		factory.setJpaProperties(hibernateProperties(storage.tuned()));
+		if (!PlainHapi.on(environment)) {
+			// Hibernate builds the metadata of HAPI's entities (5-7 s of a start here) on a thread of its own, while
+			// the main thread goes on with beans that do not need it yet (HAPI's own profiles, parsed from XML, are
+			// next); the first use of the factory waits for it. Plain HAPI starts as HAPI's JPA starter does
+			factory.setBootstrapExecutor(new SimpleAsyncTaskExecutor("jpa-bootstrap-"));
+		}
 		return factory;
 	}
 
