@@ -1,6 +1,7 @@
 package uk.childlink.platform.database;
 
 import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,21 +30,44 @@ class CustomPlans {
 	static final String SETTING = "plan_cache_mode";
 
 	@Bean
-	static BeanPostProcessor customPlansOnConnections(Environment environment) {
-		boolean plainHapi = PlainHapi.on(environment);
-		return new BeanPostProcessor() {
-			@Override
-			public Object postProcessBeforeInitialization(Object bean, String name) {
-				if (bean instanceof HikariDataSource hikari && !plainHapi) {
-					String options = hikari.getDataSourceProperties().getProperty(StatementTimeout.OPTIONS, "");
-					String url = hikari.getJdbcUrl() == null ? "" : hikari.getJdbcUrl();
-					if (!options.contains(SETTING) && !url.contains(SETTING)) {
-						hikari.addDataSourceProperty(StatementTimeout.OPTIONS,
-								(options + " -c " + SETTING + "=force_custom_plan").trim());
-					}
+	static OnConnections customPlansOnConnections(Environment environment) {
+		return new OnConnections(!PlainHapi.on(environment));
+	}
+
+	/** The writes' plans follow from what was decided here: generic only where this class set custom plans. */
+	@Bean
+	WritePlans writePlans(DataSource dataSource, OnConnections onConnections) {
+		return new WritePlans(dataSource, onConnections.setHere());
+	}
+
+	/**
+	 * Sets the mode on the pool's connections, and remembers whether it did: an operator's own {@code plan_cache_mode}
+	 * (in the pool's {@code options} or the JDBC URL) stands, for writes too.
+	 */
+	static final class OnConnections implements BeanPostProcessor {
+		private final boolean enabled;
+		private volatile boolean setHere;
+
+		OnConnections(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		@Override
+		public Object postProcessBeforeInitialization(Object bean, String name) {
+			if (bean instanceof HikariDataSource hikari && enabled) {
+				String options = hikari.getDataSourceProperties().getProperty(StatementTimeout.OPTIONS, "");
+				String url = hikari.getJdbcUrl() == null ? "" : hikari.getJdbcUrl();
+				if (!options.contains(SETTING) && !url.contains(SETTING)) {
+					hikari.addDataSourceProperty(StatementTimeout.OPTIONS,
+							(options + " -c " + SETTING + "=force_custom_plan").trim());
+					setHere = true;
 				}
-				return bean;
 			}
-		};
+			return bean;
+		}
+
+		boolean setHere() {
+			return setHere;
+		}
 	}
 }

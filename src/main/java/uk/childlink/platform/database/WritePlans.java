@@ -2,7 +2,6 @@ package uk.childlink.platform.database;
 
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import com.zaxxer.hikari.HikariDataSource;
 import java.util.EnumSet;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -18,7 +17,8 @@ import uk.childlink.platform.WriteRequests;
  * ticks a round of 25 children; docs/performance.md). So a transaction that a write request (or a request marked by
  * {@link WriteRequests}) opens sets {@code plan_cache_mode} back to {@code auto} for itself ({@code SET LOCAL}); the
  * searches a write makes run in its transaction and plan generically too (HAPI's own lookups by id and identifier,
- * not the narrowed searches of a caller). Everything else, searches included, keeps the pool's setting.
+ * not the narrowed searches of a caller). Everything else, searches included, keeps the pool's setting. Only where
+ * the server set that setting: an operator's own {@code plan_cache_mode} stands for writes too.
  */
 public final class WritePlans {
 
@@ -29,11 +29,14 @@ public final class WritePlans {
 	private final JdbcTemplate sql;
 	private final boolean on;
 
-	/** Active when the pool's connections plan every statement for its values ({@link CustomPlans}). */
-	public WritePlans(DataSource dataSource) {
+	/** {@code on}: the server set the pool's connections to plan every statement for its values ({@link CustomPlans}). */
+	WritePlans(DataSource dataSource, boolean on) {
 		this.sql = new JdbcTemplate(dataSource);
-		this.on = dataSource instanceof HikariDataSource hikari && hikari.getDataSourceProperties()
-				.getProperty(StatementTimeout.OPTIONS, "").contains(CustomPlans.SETTING + "=force_custom_plan");
+		this.on = on;
+	}
+
+	boolean on() {
+		return on;
 	}
 
 	/** At the start of a transaction: a new one opened by a write plans generically. */

@@ -90,8 +90,8 @@ class JpaStorageConfig {
 	/** HAPI's transaction service, answering 503 when the database cannot serve now (see the class). */
 	@Primary
 	@Bean
-	HapiTransactionService unavailabilityAwareTransactions(DataSource dataSource) {
-		return new UnavailabilityAwareTransactions(new WritePlans(dataSource));
+	HapiTransactionService unavailabilityAwareTransactions(WritePlans writePlans) {
+		return new UnavailabilityAwareTransactions(writePlans);
 	}
 
 	@Bean
