@@ -70,16 +70,11 @@ public final class Synthea {
 		}
 		Synthea world = new Synthea(Long.parseLong(args[3]), LocalDate.parse(args[4]));
 		Bench.Metrics metrics = new Bench.Metrics(Path.of(args[5]).resolve("metrics"));
-		List<String> bundles = new ArrayList<>();
-		List<Integer> sizes = new ArrayList<>();
-		int[] count = new int[1];
-		bundles.add(world.hospitals(count));
-		sizes.add(count[0]);
-		bundles.add(world.practitioners(count));
-		sizes.add(count[0]);
+		List<Bundle> bundles = new ArrayList<>();
+		bundles.add(world.hospitals());
+		bundles.add(world.practitioners());
 		for (int i = 0; i < children; i++) {
-			bundles.add(world.child(i, count));
-			sizes.add(count[0]);
+			bundles.add(world.child(i));
 		}
 		long resources = 0;
 		int errors = 0;
@@ -88,8 +83,8 @@ public final class Synthea {
 		for (int i = 0; i < bundles.size(); i++) {
 			long t0 = System.nanoTime();
 			try {
-				Bench.post(base, token, bundles.get(i));
-				resources += sizes.get(i);
+				Bench.post(base, token, bundles.get(i).json());
+				resources += bundles.get(i).resources();
 			} catch (IOException e) {
 				errors++;
 				System.out.println("  synthea bundle " + i + ": " + e.getMessage());
@@ -111,7 +106,10 @@ public final class Synthea {
 
 	// -------------------------------------------------------------------------------------------- the bundles
 
-	String hospitals(int[] count) {
+	/** A transaction bundle and the number of resources in it. */
+	record Bundle(String json, int resources) {}
+
+	Bundle hospitals() {
 		List<String> entries = new ArrayList<>();
 		for (int h = 0; h < HOSPITALS; h++) {
 			String ods = ods(h);
@@ -129,11 +127,10 @@ public final class Synthea {
 					+ "\"position\":{\"longitude\":-1.1" + h + ",\"latitude\":52.9" + h + "},\"managingOrganization\":{\"reference\":\""
 					+ "Organization?identifier=" + ODS + "|" + ods + "\"}}", "identifier=" + LOCATION_ID + "|loc-" + ods));
 		}
-		count[0] = entries.size();
-		return bundle(entries);
+		return new Bundle(bundle(entries), entries.size());
 	}
 
-	String practitioners(int[] count) {
+	Bundle practitioners() {
 		List<String> entries = new ArrayList<>();
 		for (int p = 0; p < PRACTITIONERS; p++) {
 			String gmc = gmc(p);
@@ -148,12 +145,11 @@ public final class Synthea {
 					+ "\"code\":\"208D00000X\",\"display\":\"General Practice\"}]}],\"specialty\":[{\"coding\":[{\"system\":\""
 					+ SNOMED + "\",\"code\":\"394814009\",\"display\":\"General practice\"}]}]}", null));
 		}
-		count[0] = entries.size();
-		return bundle(entries);
+		return new Bundle(bundle(entries), entries.size());
 	}
 
 	/** Child {@code index}'s whole record, as one transaction. */
-	String child(int index, int[] count) {
+	Bundle child(int index) {
 		List<String> entries = new ArrayList<>();
 		int months = 6 + random.nextInt(17 * 12);
 		LocalDate born = asOf.minusMonths(months).minusDays(random.nextInt(28));
@@ -200,8 +196,7 @@ public final class Synthea {
 				}
 			}
 		}
-		count[0] = entries.size();
-		return bundle(entries);
+		return new Bundle(bundle(entries), entries.size());
 	}
 
 	/** One encounter and what it records: a review (illness null) or an illness. */

@@ -17,6 +17,7 @@
 # VALIDATE (ChildLink's profile validation on write during the run: on for quick; off for scale, where a load at the
 # ~100 resources/s of validation would take six hours; off is the server's switch for supervised bulk loads, ADR
 # 0006; plain HAPI validates nothing either way),
+# JAR (the server jar benchmarked, for ChildLink and as plain HAPI: target/childlink.jar, built when missing),
 # RELEASE_JAR (a previous release's jar: it runs the baseline's workload too, as a third column),
 # BASELINE (on; off: ChildLink alone, for a scale run that must fit a shorter window: the report then has no plain
 # HAPI column, and `MODE=baseline bench/query.sh scale` asks plain HAPI the questions on the same database later).
@@ -46,10 +47,11 @@ work=${WORK:-/tmp/childlink-bench-$size}
 out=${OUT:-bench/results/$size}
 . bench/lib.sh
 
-[ -f target/childlink.jar ] || mvn -B -q -DskipTests package
+jar=${JAR:-target/childlink.jar}
+[ -f "$jar" ] || mvn -B -q -DskipTests package
 mkdir -p "$out"
 rm -rf "$work" && mkdir -p "$work"
-cp target/childlink.jar "$work/childlink.jar"
+cp "$jar" "$work/childlink.jar"
 JAR=$work/childlink.jar
 javac -d "$work/classes" bench/Bench.java bench/Synthea.java
 bench() { java -cp "$work/classes" Bench "$@"; }
