@@ -1273,6 +1273,9 @@ final class Report {
 				"synthea.resources_per_second", "/s", true));
 		LINES.add(new Line("Synthea-style bundle, p50", "synthea.bundle_p50_ms", "ms", false));
 		LINES.add(new Line("Synthea-style bundles, errors", "synthea.errors", "", false));
+		LINES.add(new Line("Synthea-style bundles, a second round on the same server (other children), resources/s",
+				"synthea_second.resources_per_second", "/s", true));
+		LINES.add(new Line("Synthea-style bundles, second round, errors", "synthea_second.errors", "", false));
 		for (Bench.Kind k : Bench.KINDS) {
 			for (String p : List.of("p50", "p95", "p99")) {
 				LINES.add(new Line(k.label() + ", " + p, "query." + k.key() + "." + p + "_ms", "ms", false));

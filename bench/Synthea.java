@@ -21,7 +21,8 @@ import java.util.StringJoiner;
  * references. English identifiers (999-range NHS numbers, ODS codes) and invented names; no ChildLink profile claimed.
  *
  * <pre>
- * synthea BASE TOKEN CHILDREN SEED AS_OF OUT_DIR   (compiled with Bench.java; figures appended to OUT_DIR/metrics)
+ * synthea BASE TOKEN CHILDREN SEED AS_OF OUT_DIR [PREFIX]   (compiled with Bench.java; figures appended to
+ *     OUT_DIR/metrics as PREFIX.*, synthea.* by default)
  * </pre>
  */
 public final class Synthea {
@@ -70,6 +71,7 @@ public final class Synthea {
 		}
 		Synthea world = new Synthea(Long.parseLong(args[3]), LocalDate.parse(args[4]));
 		Bench.Metrics metrics = new Bench.Metrics(Path.of(args[5]).resolve("metrics"));
+		String prefix = args.length > 6 ? args[6] : "synthea";
 		List<Bundle> bundles = new ArrayList<>();
 		bundles.add(world.hospitals());
 		bundles.add(world.practitioners());
@@ -94,12 +96,12 @@ public final class Synthea {
 		double elapsed = (System.nanoTime() - start) / 1e9;
 		long[] sorted = millis.clone();
 		java.util.Arrays.sort(sorted);
-		metrics.put("synthea.bundles", bundles.size());
-		metrics.put("synthea.resources", resources);
-		metrics.put("synthea.errors", errors);
-		metrics.put("synthea.seconds", elapsed);
-		metrics.put("synthea.resources_per_second", resources / elapsed);
-		metrics.put("synthea.bundle_p50_ms", Bench.percentile(sorted, 50));
+		metrics.put(prefix + ".bundles", bundles.size());
+		metrics.put(prefix + ".resources", resources);
+		metrics.put(prefix + ".errors", errors);
+		metrics.put(prefix + ".seconds", elapsed);
+		metrics.put(prefix + ".resources_per_second", resources / elapsed);
+		metrics.put(prefix + ".bundle_p50_ms", Bench.percentile(sorted, 50));
 		System.out.printf(Locale.ROOT, "synthea-style: %,d resources in %d bundles (one client) in %.1f s = %.0f resources/s, %d errors%n",
 				resources, bundles.size(), elapsed, resources / elapsed, errors);
 	}

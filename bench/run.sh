@@ -23,7 +23,7 @@
 # HAPI column, and `MODE=baseline bench/query.sh scale` asks plain HAPI the questions on the same database later).
 # KINDS (only these questions, comma-separated: the keys of Bench.KINDS, `absence_statistics`, `export`), EXPORTS
 # (which exports of everything the `export` question times: plain,pseudonymised, each a quarter of an hour at scale),
-# SYNTHEA_CHILDREN (children of the Synthea-style bundles sent by one client after the load, bench/Synthea.java: 25;
+# SYNTHEA_CHILDREN (children of the Synthea-style bundles sent by one client after the load, twice, bench/Synthea.java: 25;
 # 0 = none).
 # Needs psql (the database's growth from the queries' audited reads).
 # The jar is copied to WORK first: the build can change while a long run goes on.
@@ -126,6 +126,8 @@ run() {
   if [ "$synthea_children" != 0 ]; then
     # Synthea-style bundles (a child's whole record in one transaction), one client, on the server warm from the load
     java -cp "$work/classes" Synthea "$base" "$admin" "$synthea_children" "$seed" "$as_of" "$dir"
+    # and a second round (other children): the first follows the load and its background work, the second is warm
+    java -cp "$work/classes" Synthea "$base" "$admin" "$synthea_children" "$((seed + 1))" "$as_of" "$dir" synthea_second
   fi
   # the queries are asked of a restarted server: after a long load its JIT is warmer than a fresh server's, and
   # the baseline's queries at scale run on a fresh server
