@@ -14,47 +14,48 @@ class CustomPlansTest {
 
 	@Test
 	void aPoolWithoutASettingPlansCustomAndItsWritesGenerically() {
-		HikariDataSource pool = pool(null);
-		pool.addDataSourceProperty(StatementTimeout.OPTIONS, "-c statement_timeout=30000");
-		CustomPlans.OnConnections plans = processed(new CustomPlans.OnConnections(true), pool);
+		HikariDataSource pool = pool(null, "-c statement_timeout=30000");
 
-		assertThat(pool.getDataSourceProperties().getProperty(StatementTimeout.OPTIONS))
-				.isEqualTo("-c statement_timeout=30000 -c plan_cache_mode=force_custom_plan");
-		assertThat(new WritePlans(pool, plans.setHere()).on()).isTrue();
+		assertThat(writePlans(pool, true).on()).isTrue();
+		assertThat(options(pool)).isEqualTo("-c statement_timeout=30000 -c plan_cache_mode=force_custom_plan");
 	}
 
 	@Test
 	void anOperatorsOwnSettingStandsForWritesToo() {
-		HikariDataSource inOptions = pool(null);
-		inOptions.addDataSourceProperty(StatementTimeout.OPTIONS, "-c plan_cache_mode=force_custom_plan");
-		CustomPlans.OnConnections plans = processed(new CustomPlans.OnConnections(true), inOptions);
-		assertThat(inOptions.getDataSourceProperties().getProperty(StatementTimeout.OPTIONS))
-				.isEqualTo("-c plan_cache_mode=force_custom_plan");
-		assertThat(new WritePlans(inOptions, plans.setHere()).on()).isFalse();
+		HikariDataSource inOptions = pool(null, "-c plan_cache_mode=force_custom_plan");
+		assertThat(writePlans(inOptions, true).on()).isFalse();
+		assertThat(options(inOptions)).isEqualTo("-c plan_cache_mode=force_custom_plan");
 
-		HikariDataSource inUrl = pool("jdbc:postgresql://db.example/childlink?options=-c%20plan_cache_mode=auto");
-		CustomPlans.OnConnections urlPlans = processed(new CustomPlans.OnConnections(true), inUrl);
-		assertThat(inUrl.getDataSourceProperties().getProperty(StatementTimeout.OPTIONS)).isNull();
-		assertThat(new WritePlans(inUrl, urlPlans.setHere()).on()).isFalse();
+		HikariDataSource inUrl = pool("jdbc:postgresql://db.example/childlink?options=-c%20plan_cache_mode=auto", null);
+		assertThat(writePlans(inUrl, true).on()).isFalse();
+		assertThat(options(inUrl)).isNull();
 	}
 
 	@Test
 	void plainHapiKeepsPostgresqlsDefault() {
-		HikariDataSource pool = pool(null);
-		CustomPlans.OnConnections plans = processed(new CustomPlans.OnConnections(false), pool);
+		HikariDataSource pool = pool(null, null);
 
-		assertThat(pool.getDataSourceProperties().getProperty(StatementTimeout.OPTIONS)).isNull();
-		assertThat(new WritePlans(pool, plans.setHere()).on()).isFalse();
+		assertThat(writePlans(pool, false).on()).isFalse();
+		assertThat(options(pool)).isNull();
 	}
 
-	private static HikariDataSource pool(String url) {
+	private static HikariDataSource pool(String url, String options) {
 		HikariDataSource pool = new HikariDataSource();
 		pool.setJdbcUrl(url);
+		if (options != null) {
+			pool.addDataSourceProperty(StatementTimeout.OPTIONS, options);
+		}
 		return pool;
 	}
 
-	private static CustomPlans.OnConnections processed(CustomPlans.OnConnections plans, HikariDataSource pool) {
+	/** The pool as the server's post-processor leaves it ({@code enabled}: not plain HAPI), and the writes' plans. */
+	private static WritePlans writePlans(HikariDataSource pool, boolean enabled) {
+		CustomPlans.OnConnections plans = new CustomPlans.OnConnections(enabled);
 		plans.postProcessBeforeInitialization(pool, "dataSource");
-		return plans;
+		return new WritePlans(pool, plans.setHere());
+	}
+
+	private static String options(HikariDataSource pool) {
+		return pool.getDataSourceProperties().getProperty(StatementTimeout.OPTIONS);
 	}
 }
