@@ -95,7 +95,8 @@ settle() {
 db_size() {
   local dir=$1/postgres metrics=$2 bytes resources
   bytes=$(du -sb "$dir/base" | cut -f1)
-  resources=$(sed -n 's/^load.resources=//p' "$metrics")
+  # every resource stored: the load's and the Synthea-style rounds'
+  resources=$(sed -n -E 's/^(load|synthea|synthea_second)\.resources=//p' "$metrics" | awk '{s+=$1} END {print s+0}')
   echo "db.bytes_mb=$((bytes / 1024 / 1024))" >>"$metrics"
   echo "db.wal_mb=$(( $(du -sb "$dir/pg_wal" | cut -f1) / 1024 / 1024 ))" >>"$metrics"
   if [ "${resources:-0}" -gt 0 ]; then echo "db.bytes_per_resource=$((bytes / resources))" >>"$metrics"; fi
