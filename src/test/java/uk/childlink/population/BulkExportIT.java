@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -71,8 +72,12 @@ class BulkExportIT extends IntegrationTest {
 		List<String> lines = new ArrayList<>();
 		for (JsonNode file : manifest.get("output")) {
 			String url = path(file.get("url").asText());
-			assertThat(http().get(url, "application/fhir+json").body()).as("the file carries its owner")
-					.contains("https://fhir.childlink.uk/file-owner");
+			String body = http().get(url, "application/fhir+json").body();
+			assertThat(body).as("the file carries its owner").contains("https://fhir.childlink.uk/file-owner");
+			// and its export as a tag, by which the server finds the files to remove without reading them
+			assertThat(FHIR.newJsonParser().parseResource(Binary.class, body).getMeta()
+					.getTag("https://fhir.childlink.uk/export-job", status.substring(status.indexOf("_jobId=") + 7)))
+					.as("the file carries its export's id").isNotNull();
 			assertThat(http(otherAdmin).get(url).status()).as("another admin downloads nothing").isEqualTo(404);
 			assertThat(http(otherAdmin).get(url + "/_history").body()).as("nor finds it in the file's history")
 					.doesNotContain("\"data\"");

@@ -10,8 +10,10 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Extension;
@@ -19,6 +21,7 @@ import org.hl7.fhir.r4.model.IdType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import uk.childlink.access.OwnFiles;
 import uk.childlink.platform.Worker;
 
 /**
@@ -31,6 +34,8 @@ final class ExportFiles implements AutoCloseable {
 	private static final Logger log = LoggerFactory.getLogger(ExportFiles.class);
 	/** The meta extension HAPI puts on each file it writes: the export job's id. */
 	static final String JOB_EXTENSION = "https://hapifhir.org/NamingSystem/bulk-export-job-id";
+	/** The same job id as a tag ({@link ExportWrites} puts it on), which the sweep finds without reading the file. */
+	static final String JOB_TAG = "https://fhir.childlink.uk/export-job";
 
 	private final IFhirResourceDao<Binary> binaries;
 	private final IJobCoordinator jobs;
@@ -58,8 +63,8 @@ final class ExportFiles implements AutoCloseable {
 		worker.wakeUp();
 	}
 
-	/** The export job a stored file belongs to; null when the Binary is not an export file (or not there). */
-	String jobOf(String binaryId) {
+	/** The export job a stored file belongs to, read from the file; null when not an export file (or not there). */
+	private String jobOf(String binaryId) {
 		try {
 			Binary file = binaries.read(new IdType("Binary", binaryId), new SystemRequestDetails());
 			Extension job = file.getMeta().getExtensionByUrl(JOB_EXTENSION);
@@ -81,8 +86,15 @@ final class ExportFiles implements AutoCloseable {
 	}
 
 	private boolean sweep() {
-		List<Map<String, Object>> files = sql.queryForList("SELECT fhir_id, res_deleted_at FROM hfj_resource "
-				+ "WHERE res_type = 'Binary' ORDER BY res_id");
+		// each Binary with its export's id from the tag table, not from the file: export files are megabytes each,
+		// and reading every one every minute cost more the more files were kept
+		List<Map<String, Object>> files = sql.queryForList("SELECT r.fhir_id, r.res_deleted_at, "
+				+ "(SELECT max(t.tag_code) FROM hfj_res_tag rt JOIN hfj_tag_def t ON t.tag_id = rt.tag_id "
+				+ "WHERE rt.res_id = r.res_id AND t.tag_system = ?) AS job, "
+				+ "EXISTS (SELECT 1 FROM hfj_res_tag rt JOIN hfj_tag_def t ON t.tag_id = rt.tag_id "
+				+ "WHERE rt.res_id = r.res_id AND t.tag_system = ?) AS owned "
+				+ "FROM hfj_resource r WHERE r.res_type = 'Binary' ORDER BY r.res_id", JOB_TAG, OwnFiles.TAG_SYSTEM);
+		Map<String, Optional<JobInstance>> instances = new HashMap<>(); // each export looked up once a sweep
 		for (Map<String, Object> file : files) {
 			String id = (String) file.get("fhir_id");
 			try {
@@ -93,11 +105,14 @@ final class ExportFiles implements AutoCloseable {
 					}
 					continue;
 				}
-				String job = jobOf(id);
+				String job = (String) file.get("job");
+				if (job == null && Boolean.TRUE.equals(file.get("owned"))) {
+					job = jobOf(id); // an export file written before files carried their export's tag
+				}
 				if (job == null) {
 					continue; // not an export file
 				}
-				JobInstance instance = instance(job);
+				JobInstance instance = instances.computeIfAbsent(job, j -> Optional.ofNullable(instance(j))).orElse(null);
 				StatusEnum status = instance == null ? null : instance.getStatus();
 				Instant ended = instance == null || instance.getEndTime() == null ? null : instance.getEndTime().toInstant();
 				if (expired(status, ended, Instant.now(), retention)) {

@@ -79,12 +79,16 @@ final class ExportWrites {
 		if (!(resource instanceof Binary file)) {
 			return;
 		}
-		file.getMeta().getTag().removeIf(tag -> OwnFiles.TAG_SYSTEM.equals(tag.getSystem()));
+		file.getMeta().getTag().removeIf(tag -> OwnFiles.TAG_SYSTEM.equals(tag.getSystem())
+				|| ExportFiles.JOB_TAG.equals(tag.getSystem()));
 		Extension job = file.getMeta().getExtensionByUrl(ExportFiles.JOB_EXTENSION);
 		if (job == null) {
 			return; // not an export's: an admin's (the read rules)
 		}
-		Object owner = jobs.getInstance(job.getValue().primitiveValue()).getParameters(BulkExportJobParameters.class)
+		String jobId = job.getValue().primitiveValue();
+		// the job as a tag too: ExportFiles finds each file's export in the tag table, without reading the file
+		file.getMeta().addTag(ExportFiles.JOB_TAG, jobId, "The export that wrote this file");
+		Object owner = jobs.getInstance(jobId).getParameters(BulkExportJobParameters.class)
 				.getUserData().get(ExportRules.REQUESTER);
 		if (owner != null) {
 			file.getMeta().addTag(OwnFiles.TAG_SYSTEM, owner.toString(), "The caller who asked for the export");
