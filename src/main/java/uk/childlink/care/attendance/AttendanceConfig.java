@@ -42,7 +42,7 @@ class AttendanceConfig implements DisposableBean, Pipeline.Contributor {
 		index = new AttendanceIndex(dataSource);
 		flagWorker = new AbsenceFlagWorker(work, new AbsenceFlags(daoRegistry.getResourceDao(Flag.class),
 				daoRegistry.getResourceDao(Patient.class), records, uk), transactions, uk, care.flagPoll());
-		flagTrigger = new AbsenceFlagTrigger(work, care.flagWorker() ? flagWorker::wakeUp : () -> {});
+		flagTrigger = new AbsenceFlagTrigger(work, care.flagWorker() ? flagWorker::wakeUp : () -> {}, uk);
 	}
 
 	/**
