@@ -78,6 +78,12 @@ class BulkExportIT extends IntegrationTest {
 			assertThat(FHIR.newJsonParser().parseResource(Binary.class, body).getMeta()
 					.getTag("https://fhir.childlink.uk/export-job", status.substring(status.indexOf("_jobId=") + 7)))
 					.as("the file carries its export's id").isNotNull();
+			assertThat(database.queryForList("SELECT t.tag_code FROM hfj_resource r JOIN hfj_res_tag rt ON rt.res_id = "
+					+ "r.res_id JOIN hfj_tag_def t ON t.tag_id = rt.tag_id WHERE r.res_type = 'Binary' AND r.fhir_id = ? "
+					+ "AND t.tag_system = 'https://fhir.childlink.uk/export-job'", String.class,
+					url.substring(url.lastIndexOf('/') + 1)))
+					.as("in the tag table, where the removal of expired files finds it")
+					.containsExactly(status.substring(status.indexOf("_jobId=") + 7));
 			assertThat(http(otherAdmin).get(url).status()).as("another admin downloads nothing").isEqualTo(404);
 			assertThat(http(otherAdmin).get(url + "/_history").body()).as("nor finds it in the file's history")
 					.doesNotContain("\"data\"");
