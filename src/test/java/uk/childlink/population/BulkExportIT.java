@@ -76,14 +76,14 @@ class BulkExportIT extends IntegrationTest {
 			assertThat(body).as("the file carries its owner").contains("https://fhir.childlink.uk/file-owner");
 			// and its export as a tag, by which the server finds the files to remove without reading them
 			assertThat(FHIR.newJsonParser().parseResource(Binary.class, body).getMeta()
-					.getTag("https://fhir.childlink.uk/export-job", status.substring(status.indexOf("_jobId=") + 7)))
+					.getTag("https://fhir.childlink.uk/export-job", jobOf(status)))
 					.as("the file carries its export's id").isNotNull();
 			assertThat(database.queryForList("SELECT t.tag_code FROM hfj_resource r JOIN hfj_res_tag rt ON rt.res_id = "
 					+ "r.res_id JOIN hfj_tag_def t ON t.tag_id = rt.tag_id WHERE r.res_type = 'Binary' AND r.fhir_id = ? "
 					+ "AND t.tag_system = 'https://fhir.childlink.uk/export-job'", String.class,
 					url.substring(url.lastIndexOf('/') + 1)))
 					.as("in the tag table, where the removal of expired files finds it")
-					.containsExactly(status.substring(status.indexOf("_jobId=") + 7));
+					.containsExactly(jobOf(status));
 			assertThat(http(otherAdmin).get(url).status()).as("another admin downloads nothing").isEqualTo(404);
 			assertThat(http(otherAdmin).get(url + "/_history").body()).as("nor finds it in the file's history")
 					.doesNotContain("\"data\"");
@@ -222,7 +222,7 @@ class BulkExportIT extends IntegrationTest {
 		Response kickOff = http().send("GET", "/fhir/$export", ASYNC, null);
 		assertThat(kickOff.status()).isEqualTo(202);
 		String status = path(kickOff.headers().get("content-location"));
-		String job = status.substring(status.indexOf("_jobId=") + "_jobId=".length());
+		String job = jobOf(status);
 
 		assertThat(http().send("DELETE", status, Map.of(), null).status()).isEqualTo(202);
 
@@ -362,5 +362,10 @@ class BulkExportIT extends IntegrationTest {
 	/** The path of one of the server's URLs, for the raw client. */
 	private static String path(String url) {
 		return url.substring(url.indexOf("/fhir/"));
+	}
+
+	/** The export's job id, from its status URL ({@code ...$export-poll-status?_jobId=...}). */
+	private static String jobOf(String status) {
+		return status.substring(status.indexOf("_jobId=") + "_jobId=".length());
 	}
 }
