@@ -42,8 +42,9 @@ import java.util.regex.Pattern;
  *     for each query kind in turn, USERS concurrent users for SECONDS, each as the organisation a practitioner asking
  *     it would act for (tokens from the server's development issuer); figures to OUT_DIR/metrics. With PLAIN_HAPI=1
  *     (the server is the jar as plain HAPI FHIR) the questions only ChildLink can answer are not asked
- * report OUT_DIR TUNED_DIR BASELINE_DIR
- *     results.json, results.md and the SVG charts from the two runs' metrics
+ * report OUT_DIR TUNED_DIR BASELINE_DIR [RELEASE_DIR [AFRESH_DIR]]
+ *     results.json, results.md and the SVG charts from the runs' metrics (AFRESH_DIR: plain HAPI's answers with every
+ *     search run afresh)
  * </pre>
  */
 public class Bench {
@@ -67,7 +68,7 @@ public class Bench {
 					Integer.parseInt(args[6]), Integer.parseInt(args[7]), Long.parseLong(args[8]),
 					LocalDate.parse(args[9]));
 			case "report" -> Report.write(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]),
-					args.length > 4 ? Path.of(args[4]) : null);
+					args.length > 4 ? Path.of(args[4]) : null, args.length > 5 ? Path.of(args[5]) : null);
 			default -> throw new IllegalArgumentException(args[0]);
 		}
 	}
@@ -1306,19 +1307,29 @@ final class Report {
 		LINES.add(new Line("database growth per audited read", "query.db_bytes_per_read", "bytes", false));
 	}
 
-	static void write(Path out, Path tunedDir, Path baselineDir, Path releaseDir) throws IOException {
+	/** A column the report sets beside ChildLink's, with its ratio: a previous release, plain HAPI, plain HAPI afresh. */
+	record Column(String name, String ratioName, Map<String, String> metrics) {}
+
+	static void write(Path out, Path tunedDir, Path baselineDir, Path releaseDir, Path freshDir) throws IOException {
 		Map<String, String> tuned = Bench.Metrics.read(tunedDir.resolve("metrics"));
-		Map<String, String> base = Files.exists(baselineDir.resolve("metrics"))
-				? Bench.Metrics.read(baselineDir.resolve("metrics")) : Map.of();
-		Map<String, String> release = releaseDir != null && Files.exists(releaseDir.resolve("metrics"))
-				? Bench.Metrics.read(releaseDir.resolve("metrics")) : Map.of();
+		Map<String, String> base = metricsIn(baselineDir);
+		Map<String, String> release = metricsIn(releaseDir);
+		Map<String, String> fresh = metricsIn(freshDir);
 		samePrefix(tuned, base);
 		samePrefix(tuned, release);
 		boolean withRelease = !release.isEmpty();
-		StringBuilder md = new StringBuilder();
-		md.append(withRelease
-				? "| measure | ChildLink | previous release | plain HAPI | ratio to the release | ratio to plain HAPI |\n|---|---:|---:|---:|---:|---:|\n"
-				: "| measure | ChildLink | plain HAPI | ratio |\n|---|---:|---:|---:|\n");
+		List<Column> columns = new ArrayList<>();
+		if (withRelease) {
+			columns.add(new Column("previous release", "ratio to the release", release));
+		}
+		columns.add(new Column("plain HAPI", columns.isEmpty() && fresh.isEmpty() ? "ratio" : "ratio to plain HAPI", base));
+		if (!fresh.isEmpty()) {
+			columns.add(new Column("plain HAPI, every search afresh", "ratio to plain HAPI afresh", fresh));
+		}
+		StringBuilder md = new StringBuilder("| measure | ChildLink |");
+		columns.forEach(c -> md.append(' ').append(c.name()).append(" |"));
+		columns.forEach(c -> md.append(' ').append(c.ratioName()).append(" |"));
+		md.append("\n|---|---:|").append("---:|".repeat(2 * columns.size())).append('\n');
 		StringBuilder json = new StringBuilder("{\n  \"machine\": \"").append(esc(tuned.getOrDefault("machine", "")))
 				.append("\",\n  \"size\": \"").append(esc(tuned.getOrDefault("size", ""))).append("\",\n  \"figures\": [\n");
 		String sep = "";
@@ -1326,28 +1337,27 @@ final class Report {
 			String t = tuned.get(line.key());
 			String b = base.get(line.key());
 			String r = release.get(line.key());
-			if (t == null && b == null && r == null) {
+			String f = fresh.get(line.key());
+			if (t == null && b == null && r == null && f == null) {
 				continue;
 			}
 			String ratio = ratio(t, b, line.higherIsBetter());
 			md.append("| ").append(line.label()).append(" | ").append(show(t, line.unit())).append(" | ");
-			if (withRelease) {
-				md.append(show(r, line.unit())).append(" | ");
-			}
-			md.append(show(b, line.unit())).append(" | ");
-			if (withRelease) {
-				md.append(ratio(t, r, line.higherIsBetter())).append(" | ");
-			}
-			md.append(ratio).append(" |\n");
+			columns.forEach(c -> md.append(show(c.metrics().get(line.key()), line.unit())).append(" | "));
+			columns.forEach(c -> md.append(ratio(t, c.metrics().get(line.key()), line.higherIsBetter())).append(" | "));
+			md.setLength(md.length() - 1);
+			md.append('\n');
 			json.append(sep).append("    {\"measure\": \"").append(esc(line.label())).append("\", \"key\": \"")
 					.append(line.key()).append("\", \"unit\": \"").append(line.unit()).append("\", \"tuned\": ")
 					.append(t == null ? "null" : t).append(", \"release\": ").append(r == null ? "null" : r)
 					.append(", \"baseline\": ").append(b == null ? "null" : b)
+					.append(", \"baseline_afresh\": ").append(f == null ? "null" : f)
 					.append(", \"better_by\": ").append(ratio.equals("") ? "null" : ratio.replace("x", "")).append("}");
 			sep = ",\n";
 		}
 		json.append("\n  ],\n  \"tuned\": ").append(map(tuned)).append(",\n  \"release\": ").append(map(release))
-				.append(",\n  \"baseline\": ").append(map(base)).append("\n}\n");
+				.append(",\n  \"baseline\": ").append(map(base)).append(",\n  \"baseline_afresh\": ").append(map(fresh))
+				.append("\n}\n");
 		Files.writeString(out.resolve("results.json"), json);
 		String header = "# ChildLink benchmark: " + tuned.getOrDefault("size", "") + "\n\n" + tuned.getOrDefault("machine", "")
 				+ "; " + tuned.getOrDefault("world.children", "?") + " children (" + tuned.getOrDefault("load.resources", "?")
@@ -1360,6 +1370,10 @@ final class Report {
 						+ "server with HAPI's defaults on the same embedded PostgreSQL; none of ChildLink's modules: no "
 						+ "profiles, validation, access control or audit), the same load and questions") + "."
 				+ (withRelease ? " Previous release: " + release.getOrDefault("release.note", "the same run with the previous release's jar") + "." : "")
+				+ (fresh.isEmpty() ? "" : " Plain HAPI, every search afresh: plain HAPI with its reuse of an identical search's "
+						+ "results for a minute (a HAPI default) turned off, as ChildLink runs every search, asked the same "
+						+ "questions on ChildLink's database (the questions repeat a search for the same child or council "
+						+ "within the minute: with the reuse, plain HAPI answers many from the first answer's results).")
 				+ "\n"
 				+ "The ratio is how many times better ChildLink is (above 1: better). \"-\" under plain HAPI: a question "
 				+ "it has no means to answer (ChildLink's absence flags and $attendance).\n\n";
@@ -1367,6 +1381,10 @@ final class Report {
 		Files.writeString(out.resolve("latency.svg"), latencyChart(tuned, base));
 		Files.writeString(out.resolve("ingest.svg"), ingestChart(tuned, base));
 		System.out.print(header + md);
+	}
+
+	static Map<String, String> metricsIn(Path dir) throws IOException {
+		return dir != null && Files.exists(dir.resolve("metrics")) ? Bench.Metrics.read(dir.resolve("metrics")) : Map.of();
 	}
 
 	static String ratio(String t, String b, boolean higherIsBetter) {
