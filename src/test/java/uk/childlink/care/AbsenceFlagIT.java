@@ -13,8 +13,12 @@ import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
+import uk.childlink.identity.IdentifierSystems;
+import uk.childlink.identity.TestIdentifiers;
 import uk.childlink.support.AbsenceFlags;
 import uk.childlink.support.Fixtures;
 import uk.childlink.support.IntegrationTest;
@@ -74,6 +78,37 @@ class AbsenceFlagIT extends IntegrationTest {
 		assertThat(closed.getPeriod().hasEnd()).isTrue();
 
 		assertThat(flags(childId)).hasSize(1);
+	}
+
+	@Test
+	void aMergeMovesTheAbsenceFlagToTheSurvivor() {
+		IGenericClient client = client();
+		Reference school = new Reference(client.create().resource(Records.school(Records.nextUrn())).execute().getId()
+				.toUnqualifiedVersionless().getValue());
+		Patient schoolRecord = new Patient(); // the school's record of the child: a UPN, no NHS number
+		schoolRecord.addName().setFamily("Merlin").addGiven("Fay");
+		schoolRecord.addIdentifier().setSystem(IdentifierSystems.UPN).setValue(TestIdentifiers.nextPermanentUpn());
+		IIdType source = client.create().resource(schoolRecord).execute().getId().toUnqualifiedVersionless();
+		IIdType target = client.create().resource(Fixtures.child(Fixtures.nextNhsNumber(), "Merlin", "Fay", "2015-09-09"))
+				.execute().getId().toUnqualifiedVersionless();
+		LocalDate monday = AbsenceFlags.firstMondayOfThisSchoolYear();
+		client.create().resource(AbsenceFlags.week(new Reference(source.getValue()), school, monday, 10, 0)).execute();
+		client.create().resource(AbsenceFlags.week(new Reference(source.getValue()), school, monday.plusWeeks(1), 8, 2))
+				.execute();
+		AbsenceFlags.awaitPersistent(client, source, Duration.ofSeconds(30));
+
+		Parameters in = new Parameters();
+		in.addParameter().setName("source-patient").setValue(new Reference(source.getValue()));
+		in.addParameter().setName("target-patient").setValue(new Reference(target.getValue()));
+		client.operation().onType(Patient.class).named("$merge").withParameters(in).execute();
+
+		// the merge points the merged-away record's flag (found by its identifier) at the survivor; the server then
+		// closes it, the record having no attendance left, and raises the survivor's own from the records moved to it
+		Flag merged = awaitFlag(source, f -> f.getStatus() == Flag.FlagStatus.INACTIVE && f.getPeriod().hasEnd());
+		assertThat(merged.getSubject().getReference()).isEqualTo(target.getValue());
+		Flag survivor = AbsenceFlags.awaitPersistent(client, target, Duration.ofSeconds(30));
+		assertThat(survivor.getSubject().getReference()).isEqualTo(target.getValue());
+		assertThat(survivor.getText().getDivAsString()).contains("10.0% of 20 possible sessions missed");
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package uk.childlink.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import org.hl7.fhir.r4.model.BooleanType;
@@ -107,6 +108,23 @@ class PatientMergeIT extends IntegrationTest {
 			assertThat(e.getMessage()).contains("result-patient is not supported");
 		}
 		assertThat(readObservation().getSubject().getReference()).isEqualTo(source.getValue());
+	}
+
+	@Test
+	void deletingTheSourceIsRefusedAndNothingMoves() {
+		Parameters in = new Parameters();
+		in.addParameter().setName("source-patient").setValue(new Reference(source));
+		in.addParameter().setName("target-patient").setValue(new Reference(target));
+		in.addParameter().setName("delete-source").setValue(new BooleanType(true));
+
+		assertThatThrownBy(() -> client().operation().onType(Patient.class).named("$merge").withParameters(in).execute())
+				.isInstanceOfSatisfying(BaseServerResponseException.class, e -> {
+					assertThat(e.getStatusCode()).isEqualTo(400);
+					assertThat(e.getMessage()).contains("delete-source is not supported");
+				});
+		assertThat(readObservation().getSubject().getReference()).isEqualTo(source.getValue());
+		assertThat(read(source).hasActive()).isFalse();
+		assertThat(read(target).hasLink()).isFalse();
 	}
 
 	private void assertRefused(IdType from, IdType into, String reason) {

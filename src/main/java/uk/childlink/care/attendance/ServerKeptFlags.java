@@ -22,8 +22,28 @@ final class ServerKeptFlags {
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
 	public void beforeUpdate(IBaseResource oldResource, IBaseResource newResource, RequestDetails request) {
+		if (movedByMerge(oldResource, newResource, request)) {
+			return;
+		}
 		refuseClientAbsenceFlag(oldResource, request);
 		refuseClientAbsenceFlag(newResource, request);
+	}
+
+	/**
+	 * {@code Patient/$merge} points every reference to the record merged away at the surviving one, a flag's subject
+	 * among them, and may: nothing else of the flag changes. The flag is then brought up to date as the server's
+	 * (the merged-away record's closed, the survivor's own raised from the records moved to it).
+	 */
+	private static boolean movedByMerge(IBaseResource oldResource, IBaseResource newResource, RequestDetails request) {
+		if (!"$merge".equals(request.getOperation()) || !(oldResource instanceof Flag before)
+				|| !(newResource instanceof Flag after)) {
+			return false;
+		}
+		Flag sameSubject = after.copy();
+		sameSubject.setSubject(before.getSubject().copy());
+		sameSubject.setIdElement(before.getIdElement().copy());
+		sameSubject.setMeta(before.getMeta().copy());
+		return before.equalsDeep(sameSubject);
 	}
 
 	private static void refuseClientAbsenceFlag(IBaseResource resource, RequestDetails request) {

@@ -58,6 +58,13 @@ class PatientMergeOperation {
 			throw new InvalidRequestException("result-patient is not supported: ChildLink builds the merged record "
 					+ "itself (the target, with the source's identifiers carried over as use = old)");
 		}
+		if (deleteSource != null && Boolean.TRUE.equals(deleteSource.getValue())) {
+			// HAPI's merge names the source in its Provenance, then deletes the source: the Provenance's reference
+			// makes the delete fail (409) after the references have moved. A merged-away record is kept instead
+			throw new InvalidRequestException("delete-source is not supported: the merged-away record is kept, "
+					+ "inactive and linked replaced-by the target, so that its identifiers still lead to the child and "
+					+ "the merge's Provenance can name it; send the merge without delete-source");
+		}
 		check.conflict(sourceIdentifiers, targetIdentifiers, source, target, request).ifPresent(reason -> {
 			OperationOutcome outcome = new OperationOutcome();
 			outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
