@@ -50,9 +50,7 @@ class AbsenceFlags {
 		SystemRequestDetails request = new SystemRequestDetails();
 		IIdType patient = child.toUnqualifiedVersionless();
 		LocalDate today = LocalDate.now(clock);
-		try {
-			patients.read(patient, request);
-		} catch (ResourceNotFoundException | ResourceGoneException gone) {
+		if (!exists(patient, request)) {
 			// deleted, or merged into another record (whose own flag speaks for the child): close this one
 			Flag orphan = existing(patient, request);
 			if (orphan != null && orphan.getStatus() == Flag.FlagStatus.ACTIVE) {
@@ -101,6 +99,18 @@ class AbsenceFlags {
 			flags.update(flag, "Flag?identifier=" + IDENTIFIER + "|" + patient.getIdPart(), request);
 		}
 		log.debug("Absence flag of {} is now {}", patient.getValue(), wanted == null ? "inactive" : wanted);
+	}
+
+	/**
+	 * Whether the child's record is there and not deleted: HAPI's row of the record, not the record read and parsed
+	 * (which was a quarter of a refresh's time).
+	 */
+	private boolean exists(IIdType patient, SystemRequestDetails request) {
+		try {
+			return patients.readEntity(patient, request).getDeleted() == null;
+		} catch (ResourceNotFoundException | ResourceGoneException gone) {
+			return false;
+		}
 	}
 
 	private Flag existing(IIdType patient, SystemRequestDetails request) {
