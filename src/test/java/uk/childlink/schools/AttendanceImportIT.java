@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Flag;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -16,6 +17,8 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.Test;
+import uk.childlink.identity.IdentifierSystems;
+import uk.childlink.support.Fixtures;
 import uk.childlink.support.IntegrationTest;
 import uk.childlink.support.RawHttp;
 
@@ -113,6 +116,27 @@ class AttendanceImportIT extends IntegrationTest {
 				.containsEntry("possible-sessions", 10).containsEntry("I", 2).doesNotContainKey("N");
 		assertThat(search(client, upn)).hasSize(1);
 		assertValid(http(), after, ATTENDANCE);
+	}
+
+	@Test
+	void aUpnHeldByTwoChildrenIsReportedNotGuessedBetween() {
+		IGenericClient client = client();
+		String urn = Pupils.school(client);
+		String upn = Pupils.pupil(client, "Twice", "Tara", "2012-10-10");
+		String known = Pupils.pupil(client, "Once", "Owen", "2012-11-11");
+		Patient other = Fixtures.child(Fixtures.nextNhsNumber(), "Twice", "Tom", "2012-10-10");
+		other.addIdentifier().setSystem(IdentifierSystems.UPN).setValue(upn).setUse(Identifier.IdentifierUse.OLD);
+		client.create().resource(other).execute();
+		LocalDate monday = Pupils.pastMonday(5);
+
+		Parameters report = post(HEADER + urn + "," + upn + "," + monday + ",AM,/\n" + urn + "," + known + "," + monday
+				+ ",AM,/\n");
+
+		assertThat(count(report, "imported")).isEqualTo(1);
+		assertThat(count(report, "rejected")).isEqualTo(1);
+		assertThat(report.getParameter().stream().filter(p -> p.getName().equals("error"))
+				.map(p -> p.getPart().get(1).getValue().primitiveValue()))
+				.singleElement().asString().contains("2 children have UPN " + upn);
 	}
 
 	@Test

@@ -36,6 +36,7 @@ public final class MarksImport {
 
 	static final List<String> COLUMNS = List.of("urn", "upn", "date", "session", "code");
 	public static final int MAX_LINE = 1000;
+	private static final int LOOK_AHEAD = 2_000;
 	private static final DateTimeFormatter UK_DATE =
 			DateTimeFormatter.ofPattern("dd/MM/uuuu").withResolverStyle(ResolverStyle.STRICT);
 
@@ -101,28 +102,55 @@ public final class MarksImport {
 		LineReader lines = new LineReader(csv, MAX_LINE);
 		int[] columns = header(lines.next());
 		LocalDate today = LocalDate.now(clock);
-		String line;
-		while ((line = lines.next()) != null) {
-			if (line.isBlank()) {
-				continue;
-			}
-			rows++;
-			String problem = line == LineReader.TOO_LONG
-					? "line longer than " + MAX_LINE + " characters"
-					: row(split(line), columns, lines.number(), today);
-			if (problem != null) {
-				problems.add(lines.number(), problem);
-				rejected++;
-			}
-			if (pending.size() >= weeksInMemory) {
-				flushBefore(lastWeek);
-			}
-			if (rows % 100_000 == 0) {
-				progress.accept(rows);
+		List<Line> block;
+		while (!(block = nextLines(lines)).isEmpty()) {
+			directory.rememberPupils(block.stream().map(l -> upnOf(l.fields(), columns)).filter(u -> u != null).toList());
+			for (Line line : block) {
+				rows++;
+				String problem = line.fields() == null
+						? "line longer than " + MAX_LINE + " characters"
+						: row(line.fields(), columns, line.number(), today);
+				if (problem != null) {
+					problems.add(line.number(), problem);
+					rejected++;
+				}
+				if (pending.size() >= weeksInMemory) {
+					flushBefore(lastWeek);
+				}
+				if (rows % 100_000 == 0) {
+					progress.accept(rows);
+				}
 			}
 		}
 		flush();
 		return new Result(rows, imported, rejected, created, updated, unchanged, problems);
+	}
+
+	/** A line of the file, split into its fields (null when it was too long to read). */
+	private record Line(long number, List<String> fields) {}
+
+	/** The next {@value #LOOK_AHEAD} lines that are not blank: their pupils are looked up together. */
+	private static List<Line> nextLines(LineReader lines) throws IOException {
+		List<Line> block = new ArrayList<>();
+		String line;
+		while (block.size() < LOOK_AHEAD && (line = lines.next()) != null) {
+			if (!line.isBlank()) {
+				block.add(new Line(lines.number(), line == LineReader.TOO_LONG ? null : split(line)));
+			}
+		}
+		return block;
+	}
+
+	/** The row's UPN, when it has a valid one (the row itself is checked in full later). */
+	private static String upnOf(List<String> fields, int[] columns) {
+		if (fields == null || fields.size() <= columns[1]) {
+			return null;
+		}
+		try {
+			return Upn.parse(fields.get(columns[1]).trim()).value();
+		} catch (InvalidIdentifierException e) {
+			return null;
+		}
 	}
 
 	private static int[] header(String line) {

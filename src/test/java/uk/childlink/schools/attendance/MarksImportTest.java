@@ -39,6 +39,11 @@ class MarksImportTest {
 		public Pupil pupil(String upn) {
 			return UPNS.contains(upn) ? new Pupil("p" + UPNS.indexOf(upn), null) : new Pupil(null, "unknown " + upn);
 		}
+
+		@Override
+		public void rememberPupils(java.util.Collection<String> upns) {
+			// knows its pupils already
+		}
 	}
 
 	/** Stores weeks as the server does (laid over what is there) and remembers each write. */
