@@ -5,8 +5,8 @@
 # ChildLink's modules), what a user would run instead, as the baseline. Writes bench/results/SIZE/: results.json
 # (machine-readable), results.md (the table, with ratios), latency.svg and ingest.svg. Needs bash, curl, GNU coreutils and the JDK.
 #
-#   bench/run.sh quick     # 500 children (~20,500 resources), both servers: about 25 minutes
-#   bench/run.sh scale     # 50,000 children (~2 million resources), validation off: about 2 h 15 min, 30 GB of disk
+#   bench/run.sh quick     # 500 children (~20,500 resources), both servers (and plain HAPI's searches afresh): about 28 min
+#   bench/run.sh scale     # 50,000 children (~2 million resources), validation off: about 2 h 30 min, 30 GB of disk
 #
 # Settings (environment): CHILDREN, SEED (default 20261126), AS_OF (default: the Monday of this week;
 # keep it in the current school year, which the absence flags follow), CLIENTS (4),
