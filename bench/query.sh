@@ -8,8 +8,8 @@
 #
 # Settings (environment): USERS (1), SECONDS_PER_KIND (30), KINDS (as bench/run.sh), MODE (tuned, baseline,
 # baseline-fresh or release: ChildLink, the jar as plain HAPI FHIR (with HAPI's default reuse of an identical search's
-# results for a minute, or every search run afresh as ChildLink runs them), or the previous release; the database is always the tuned run's),
-# QUERY_JAR (the server jar: a previous release's for MODE=release), WORK, PORT.
+# results for a minute, or every search run afresh as ChildLink runs them), or the previous release; the database is
+# always the tuned run's), QUERY_JAR (the server jar: a previous release's for MODE=release), WORK, PORT.
 # Figures go to WORK/queries-MODE-USERSu/metrics (and the table to the terminal).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -35,7 +35,7 @@ final class ServerKeptFlags {
 	 * (the merged-away record's closed, the survivor's own raised from the records moved to it).
 	 */
 	private static boolean movedByMerge(IBaseResource oldResource, IBaseResource newResource, RequestDetails request) {
-		if (!"$merge".equals(request.getOperation()) || !(oldResource instanceof Flag before)
+		if (request == null || !"$merge".equals(request.getOperation()) || !(oldResource instanceof Flag before)
 				|| !(newResource instanceof Flag after)) {
 			return false;
 		}

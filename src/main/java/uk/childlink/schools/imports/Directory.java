@@ -8,9 +8,12 @@ import ca.uhn.fhir.rest.param.TokenParam;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import uk.childlink.identity.IdentifierSystems;
@@ -77,11 +80,12 @@ public class Directory {
 			List<String> batch = unknown.subList(from, Math.min(from + AT_ONCE, unknown.size()));
 			TokenOrListParam any = new TokenOrListParam();
 			batch.forEach(u -> any.addOr(new TokenParam(IdentifierSystems.UPN, u)));
+			Set<String> asked = new HashSet<>(batch);
 			Map<String, List<Patient>> holders = new HashMap<>();
 			for (Patient child : children(SearchParameterMap.newSynchronous().add(Patient.SP_IDENTIFIER, any))) {
 				child.getIdentifier().stream()
-						.filter(i -> IdentifierSystems.UPN.equals(i.getSystem()) && batch.contains(i.getValue()))
-						.map(i -> i.getValue()).distinct()
+						.filter(i -> IdentifierSystems.UPN.equals(i.getSystem()) && asked.contains(i.getValue()))
+						.map(Identifier::getValue).distinct()
 						.forEach(u -> holders.computeIfAbsent(u, k -> new ArrayList<>()).add(child));
 			}
 			batch.forEach(u -> pupils.put(u, pupilOf(u, holders.getOrDefault(u, List.of()))));
