@@ -5,6 +5,7 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.provider.ProviderConstants;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Flag;
@@ -35,8 +36,8 @@ final class ServerKeptFlags {
 	 * (the merged-away record's closed, the survivor's own raised from the records moved to it).
 	 */
 	private static boolean movedByMerge(IBaseResource oldResource, IBaseResource newResource, RequestDetails request) {
-		if (request == null || !"$merge".equals(request.getOperation()) || !(oldResource instanceof Flag before)
-				|| !(newResource instanceof Flag after)) {
+		if (request == null || !ProviderConstants.OPERATION_MERGE.equals(request.getOperation())
+				|| !(oldResource instanceof Flag before) || !(newResource instanceof Flag after)) {
 			return false;
 		}
 		Flag sameSubject = after.copy();
