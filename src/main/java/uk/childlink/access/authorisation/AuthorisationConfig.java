@@ -2,6 +2,7 @@ package uk.childlink.access.authorisation;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
@@ -51,7 +52,8 @@ class AuthorisationConfig implements DisposableBean, Pipeline.Contributor {
 	AuthorisationConfig(AccessProperties access,
 			FhirContext fhir, DaoRegistry daos, MatchUrlService matchUrls, Children children,
 			ISearchParamRegistry searchParams, ISearchParamExtractor extractor, SearchParamMatcher matcher,
-			DataSource dataSource, EntityManagerFactory entityManagers, PlatformTransactionManager transactions) {
+			DataSource dataSource, EntityManagerFactory entityManagers, PlatformTransactionManager transactions,
+			PartitionSettings partitions) {
 		this.access = access;
 		if (access.mode() == AccessProperties.Mode.off) {
 			rules = null;
@@ -79,7 +81,7 @@ class AuthorisationConfig implements DisposableBean, Pipeline.Contributor {
 				owned.keySet());
 		steps = List.of(
 				new Pipeline.Step(Place.NARROWING, new SearchNarrowing(fhir, children, relationships,
-						new NamedChildren(fhir, daos), owned)),
+						new NamedChildren(fhir, daos, dataSource, partitions), owned)),
 				new Pipeline.Step(Place.GATE, new RequestGate(reads, fhir, daos, matchUrls)),
 				new Pipeline.Step(Place.RELATED_CHILDREN, related),
 				new Pipeline.Step(Place.CONSENT, new ConsentInterceptor(reads)),

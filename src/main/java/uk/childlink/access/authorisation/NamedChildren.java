@@ -2,7 +2,10 @@ package uk.childlink.access.authorisation;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeSearchParam;
+import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.model.entity.ResourceIndexedSearchParamToken;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
@@ -13,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.sql.DataSource;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The children a search of a child's records names outright, in the parameter that says whose records they are
@@ -22,6 +27,10 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * relationships before the search rather than joining the grants inside it, which triples the tables PostgreSQL
  * plans the search over (planning a chained search of one child's term took 20 ms with the join, 4 ms without).
  * Anything else (another parameter, a modifier, more than {@link #MOST} children) is not read as naming children.
+ * An identifier with its system ({@code <system>|<value>}, as clients name a child) is looked up in HAPI's index of
+ * Patient identifiers by HAPI's own hash of it, one SQL statement, as HAPI's search finds it; at 50,000 children the
+ * search through HAPI (its search machinery, then loading and parsing the Patient for its id) was about a tenth of a
+ * chained term search's request-thread CPU. Other forms go through HAPI's search.
  */
 final class NamedChildren {
 
@@ -30,10 +39,14 @@ final class NamedChildren {
 
 	private final FhirContext fhir;
 	private final DaoRegistry daos;
+	private final JdbcTemplate sql;
+	private final PartitionSettings partitions;
 
-	NamedChildren(FhirContext fhir, DaoRegistry daos) {
+	NamedChildren(FhirContext fhir, DaoRegistry daos, DataSource dataSource, PartitionSettings partitions) {
 		this.fhir = fhir;
 		this.daos = daos;
+		this.sql = new JdbcTemplate(dataSource);
+		this.partitions = partitions;
 	}
 
 	/**
@@ -75,18 +88,40 @@ final class NamedChildren {
 			return Optional.empty();
 		}
 		if (!identifiers.isEmpty()) {
-			TokenOrListParam any = new TokenOrListParam();
-			identifiers.forEach(token -> {
-				int bar = token.indexOf('|');
-				any.add(bar < 0 ? null : token.substring(0, bar), bar < 0 ? token : token.substring(bar + 1));
-			});
-			SearchParameterMap search = SearchParameterMap.newSynchronous().add("identifier", any);
-			search.setLoadSynchronousUpTo(MOST + 1);
-			List<IBaseResource> found = daos.getResourceDao("Patient").search(search, new SystemRequestDetails())
-					.getResources(0, MOST + 1);
-			found.forEach(patient -> ids.add(patient.getIdElement().getIdPart()));
+			ids.addAll(identifiers.stream().allMatch(NamedChildren::hasSystem) ? byIndex(identifiers) : bySearch(identifiers));
 		}
 		return ids.isEmpty() || ids.size() > MOST ? Optional.empty() : Optional.of(ids);
+	}
+
+	private static boolean hasSystem(String token) {
+		return token.indexOf('|') > 0;
+	}
+
+	/** The ids of the Patients (not deleted) with any of the identifiers, each {@code <system>|<value>}. */
+	private List<String> byIndex(List<String> identifiers) {
+		RequestPartitionId partition = RequestPartitionId.defaultPartition();
+		Long[] hashes = identifiers.stream().map(token -> {
+			int bar = token.indexOf('|');
+			return ResourceIndexedSearchParamToken.calculateHashSystemAndValue(partitions, partition, "Patient",
+					"identifier", token.substring(0, bar), token.substring(bar + 1));
+		}).toArray(Long[]::new);
+		return sql.queryForList("SELECT DISTINCT r.fhir_id FROM hfj_spidx_token t JOIN hfj_resource r ON r.res_id = t.res_id "
+				+ "AND r.res_type = 'Patient' AND r.res_deleted_at IS NULL WHERE t.hash_sys_and_value = ANY (?) LIMIT ?",
+				String.class, hashes, MOST + 1);
+	}
+
+	/** As {@link #byIndex}, through HAPI's search: an identifier without its system, or with an empty one. */
+	private List<String> bySearch(List<String> identifiers) {
+		TokenOrListParam any = new TokenOrListParam();
+		identifiers.forEach(token -> {
+			int bar = token.indexOf('|');
+			any.add(bar < 0 ? null : token.substring(0, bar), bar < 0 ? token : token.substring(bar + 1));
+		});
+		SearchParameterMap search = SearchParameterMap.newSynchronous().add("identifier", any);
+		search.setLoadSynchronousUpTo(MOST + 1);
+		List<IBaseResource> found = daos.getResourceDao("Patient").search(search, new SystemRequestDetails())
+				.getResources(0, MOST + 1);
+		return found.stream().map(patient -> patient.getIdElement().getIdPart()).toList();
 	}
 
 	private enum Form { ID, BARE_ID, IDENTIFIER }
