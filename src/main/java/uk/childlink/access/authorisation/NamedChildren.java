@@ -11,6 +11,7 @@ import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +89,8 @@ final class NamedChildren {
 			return Optional.empty();
 		}
 		if (!identifiers.isEmpty()) {
-			ids.addAll(identifiers.stream().allMatch(NamedChildren::hasSystem) ? byIndex(identifiers) : bySearch(identifiers));
+			List<String> byIndex = identifiers.stream().allMatch(NamedChildren::hasSystem) ? byIndex(identifiers) : null;
+			ids.addAll(byIndex != null ? byIndex : bySearch(identifiers));
 		}
 		return ids.isEmpty() || ids.size() > MOST ? Optional.empty() : Optional.of(ids);
 	}
@@ -97,17 +99,28 @@ final class NamedChildren {
 		return token.indexOf('|') > 0;
 	}
 
-	/** The ids of the Patients (not deleted) with any of the identifiers, each {@code <system>|<value>}. */
+	/**
+	 * The ids of the Patients (not deleted) with any of the identifiers, each {@code <system>|<value>}; null when one
+	 * of them is held by no Patient as written. HAPI's search may still find it: a search hook rewrites some values
+	 * before HAPI matches them (an NHS number written with spaces), and the search itself will match what HAPI finds,
+	 * so every child it names must be known here, or none is.
+	 */
 	private List<String> byIndex(List<String> identifiers) {
 		RequestPartitionId partition = RequestPartitionId.defaultPartition();
 		Long[] hashes = identifiers.stream().map(token -> {
 			int bar = token.indexOf('|');
 			return ResourceIndexedSearchParamToken.calculateHashSystemAndValue(partitions, partition, "Patient",
 					"identifier", token.substring(0, bar), token.substring(bar + 1));
-		}).toArray(Long[]::new);
-		return sql.queryForList("SELECT DISTINCT r.fhir_id FROM hfj_spidx_token t JOIN hfj_resource r ON r.res_id = t.res_id "
-				+ "AND r.res_type = 'Patient' AND r.res_deleted_at IS NULL WHERE t.hash_sys_and_value = ANY (?) LIMIT ?",
-				String.class, hashes, MOST + 1);
+		}).distinct().toArray(Long[]::new);
+		Set<Long> held = new HashSet<>();
+		Set<String> ids = new LinkedHashSet<>();
+		sql.query("SELECT DISTINCT t.hash_sys_and_value, r.fhir_id FROM hfj_spidx_token t JOIN hfj_resource r "
+				+ "ON r.res_id = t.res_id AND r.res_type = 'Patient' AND r.res_deleted_at IS NULL "
+				+ "WHERE t.hash_sys_and_value = ANY (?) LIMIT ?", row -> {
+					held.add(row.getLong(1));
+					ids.add(row.getString(2));
+				}, hashes, MOST + hashes.length + 1);
+		return held.size() == hashes.length ? List.copyOf(ids) : null;
 	}
 
 	/** As {@link #byIndex}, through HAPI's search: an identifier without its system, or with an empty one. */
