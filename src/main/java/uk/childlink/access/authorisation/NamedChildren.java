@@ -10,6 +10,7 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
+import ca.uhn.fhir.rest.param.TokenParam;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -57,7 +58,7 @@ final class NamedChildren {
 	 */
 	Optional<Set<String>> of(String type, String patientParameter, Map<String, String[]> parameters) {
 		Set<String> ids = new LinkedHashSet<>();
-		List<String> identifiers = new ArrayList<>();
+		List<TokenParam> identifiers = new ArrayList<>();
 		boolean named = false;
 		for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
 			Form form = form(type, patientParameter, parameter.getKey());
@@ -73,7 +74,9 @@ final class NamedChildren {
 						if (one.isEmpty() || one.endsWith("|")) {
 							return Optional.empty(); // a whole system, or nothing: not a named child
 						}
-						identifiers.add(one);
+						int bar = one.indexOf('|');
+						identifiers.add(bar < 0 ? new TokenParam(null, one)
+								: new TokenParam(one.substring(0, bar), one.substring(bar + 1)));
 					} else if (one.startsWith("Patient/") && isId(one.substring("Patient/".length()))) {
 						ids.add(one.substring("Patient/".length()));
 					} else if (form == Form.BARE_ID && isId(one)) {
@@ -89,14 +92,11 @@ final class NamedChildren {
 			return Optional.empty();
 		}
 		if (!identifiers.isEmpty()) {
-			List<String> byIndex = identifiers.stream().allMatch(NamedChildren::hasSystem) ? byIndex(identifiers) : null;
+			List<String> byIndex = identifiers.stream().allMatch(t -> t.getSystem() != null && !t.getSystem().isEmpty())
+					? byIndex(identifiers) : null;
 			ids.addAll(byIndex != null ? byIndex : bySearch(identifiers));
 		}
 		return ids.isEmpty() || ids.size() > MOST ? Optional.empty() : Optional.of(ids);
-	}
-
-	private static boolean hasSystem(String token) {
-		return token.indexOf('|') > 0;
 	}
 
 	/**
@@ -105,13 +105,11 @@ final class NamedChildren {
 	 * before HAPI matches them (an NHS number written with spaces), and the search itself will match what HAPI finds,
 	 * so every child it names must be known here, or none is.
 	 */
-	private List<String> byIndex(List<String> identifiers) {
+	private List<String> byIndex(List<TokenParam> identifiers) {
 		RequestPartitionId partition = RequestPartitionId.defaultPartition();
-		Long[] hashes = identifiers.stream().map(token -> {
-			int bar = token.indexOf('|');
-			return ResourceIndexedSearchParamToken.calculateHashSystemAndValue(partitions, partition, "Patient",
-					"identifier", token.substring(0, bar), token.substring(bar + 1));
-		}).distinct().toArray(Long[]::new);
+		Long[] hashes = identifiers.stream().map(token -> ResourceIndexedSearchParamToken.calculateHashSystemAndValue(
+				partitions, partition, "Patient", "identifier", token.getSystem(), token.getValue()))
+				.distinct().toArray(Long[]::new);
 		Set<Long> held = new HashSet<>();
 		Set<String> ids = new LinkedHashSet<>();
 		sql.query("SELECT DISTINCT t.hash_sys_and_value, r.fhir_id FROM hfj_spidx_token t JOIN hfj_resource r "
@@ -124,12 +122,9 @@ final class NamedChildren {
 	}
 
 	/** As {@link #byIndex}, through HAPI's search: an identifier without its system, or with an empty one. */
-	private List<String> bySearch(List<String> identifiers) {
+	private List<String> bySearch(List<TokenParam> identifiers) {
 		TokenOrListParam any = new TokenOrListParam();
-		identifiers.forEach(token -> {
-			int bar = token.indexOf('|');
-			any.add(bar < 0 ? null : token.substring(0, bar), bar < 0 ? token : token.substring(bar + 1));
-		});
+		identifiers.forEach(any::addOr);
 		SearchParameterMap search = SearchParameterMap.newSynchronous().add("identifier", any);
 		search.setLoadSynchronousUpTo(MOST + 1);
 		List<IBaseResource> found = daos.getResourceDao("Patient").search(search, new SystemRequestDetails())
