@@ -6,20 +6,24 @@
 #   bench/startup.sh jar        # java -jar target/childlink.jar, with the README's JVM settings
 #
 # Each run uses a fresh data directory (a first start creates the schema) and then restarts on it (existing
-# schema). Prints one line per start.
+# schema). Prints one line per start. KEEP_LOGS=<dir> keeps the two starts' logs there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-mvn}
 port=${PORT:-18080}
 data=$(mktemp -d /tmp/childlink-startup-XXXX)
-trap 'rm -rf "$data"' EXIT
+trap 'if [ -n "${KEEP_LOGS:-}" ]; then cp "$data"/*.log "$KEEP_LOGS"/; fi; rm -rf "$data"' EXIT
 
 . bench/lib.sh # SERVER_JVM: the JVM settings of the README's command, for the jar too
 [ -f target/childlink.jar ] || mvn -B -q -DskipTests package
 mvn -B -q -o compile >/dev/null 2>&1 || true   # warm build: what spring-boot:run would otherwise compile
 
 start_once() {
-  local label=$1 log="$data/$1.log" t0 t1 pid rss
+  local label=$1 log="$data/$1.log" t0 t1 pid rss server
+  # a server already listening here would answer for this one
+  if curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; then
+    echo "port $port already answers: stop that server first"; exit 1
+  fi
   t0=$(date +%s.%N)
   if [ "$mode" = jar ]; then
     MALLOC_ARENA_MAX=2 java -XX:-OmitStackTraceInFastThrow ${SERVER_JVM} -jar "${JAR:-target/childlink.jar}" --server.port="$port" --childlink.server.data-dir="$data" >"$log" 2>&1 &
@@ -33,9 +37,11 @@ start_once() {
   done
   t1=$(date +%s.%N)
   sleep 2   # let start-up background work settle before reading memory
-  rss=$(ps -o rss= -p "$(pgrep -f 'uk.childlink.ChildLinkApplication|childlink.jar' | head -1)" | awk '{printf "%.0f", $1/1024}')
+  # the server's own process: the java started here, or the one Maven forked (JAR= may name any jar)
+  if [ "$mode" = jar ]; then server=$pid; else server=$(pgrep -f 'uk.childlink.ChildLinkApplication' | head -1); fi
+  rss=$(ps -o rss= -p "$server" | awk '{printf "%.0f", $1/1024}')
   printf '%-16s ready in %5.1f s   RSS %5s MB\n' "$label" "$(echo "$t1 - $t0" | bc)" "$rss"
-  pkill -TERM -f 'uk.childlink.ChildLinkApplication|childlink.jar' || true
+  kill -TERM "$server" || true
   wait "$pid" 2>/dev/null || true
   sleep 1
 }
