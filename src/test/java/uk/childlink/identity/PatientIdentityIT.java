@@ -68,6 +68,22 @@ class PatientIdentityIT extends IntegrationTest {
 	}
 
 	@Test
+	void writtenFormsOfTheNhsNumberWorkAtTheEndOfAChain() {
+		String nhs = Fixtures.nextNhsNumber();
+		String spaces = nhs.substring(0, 3) + "%20" + nhs.substring(3, 6) + "%20" + nhs.substring(6);
+		String hyphens = nhs.substring(0, 3) + "-" + nhs.substring(3, 6) + "-" + nhs.substring(6);
+		IdType child = (IdType) client().create().resource(Fixtures.child(nhs, "Plover", "Em", "2015-05-05")).execute().getId();
+		client().create().resource(Fixtures.weight(new org.hl7.fhir.r4.model.Reference(child.toUnqualifiedVersionless()), 21.5)).execute();
+
+		assertThat(total("Observation?subject:Patient.identifier=" + IdentifierSystems.NHS_NUMBER + "|" + spaces)).isEqualTo(1);
+		assertThat(total("Observation?patient.identifier=" + IdentifierSystems.NHS_NUMBER + "|" + hyphens)).isEqualTo(1);
+		assertThat(total("Observation?subject:Patient.nhs-number=" + hyphens)).isEqualTo(1);
+		// another child's number, written with spaces, still finds nothing of this child's
+		String other = Fixtures.nextNhsNumber();
+		assertThat(total("Observation?subject:Patient.nhs-number=" + other.substring(0, 3) + "%20" + other.substring(3))).isZero();
+	}
+
+	@Test
 	void transactionUpsertsMayWriteTheNhsNumberWithHyphens() {
 		String nhs = Fixtures.nextNhsNumber();
 		String hyphens = nhs.substring(0, 3) + "-" + nhs.substring(3, 6) + "-" + nhs.substring(6);

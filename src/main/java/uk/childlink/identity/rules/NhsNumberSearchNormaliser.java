@@ -6,6 +6,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.dao.PreVerifyConditionalMatchCriteriaRequest;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.model.api.IQueryParameterType;
+import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -17,8 +18,9 @@ import uk.childlink.platform.Pipeline;
 
 /**
  * NHS numbers are stored as ten bare digits; this lets searches and conditional URLs use the written forms too
- * ({@code 943 476 5919}, {@code 943-476-5919}), as writes may. Values that are not valid NHS numbers are left as
- * they are (and so match nothing).
+ * ({@code 943 476 5919}, {@code 943-476-5919}), as writes may, also at the end of a chain ({@code
+ * Observation?subject:Patient.identifier=...}). Values that are not valid NHS numbers are left as they are (and so
+ * match nothing).
  */
 @Interceptor(order = Pipeline.Order.SEARCH_IDENTIFIERS)
 class NhsNumberSearchNormaliser {
@@ -28,20 +30,45 @@ class NhsNumberSearchNormaliser {
 	/** Every search, including the ones behind conditional creates, updates and deletes. */
 	@Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
 	public void normaliseSearch(SearchParameterMap map) {
-		for (String name : List.of("identifier", "nhs-number")) {
-			List<List<IQueryParameterType>> and = map.get(name);
-			if (and == null) {
-				continue;
-			}
-			for (List<IQueryParameterType> or : and) {
-				for (IQueryParameterType parameter : or) {
-					if (parameter instanceof TokenParam token
-							&& (name.equals("nhs-number") || IdentifierSystems.NHS_NUMBER.equals(token.getSystem()))) {
+		for (var parameter : map.entrySet()) {
+			String name = parameter.getKey();
+			for (List<IQueryParameterType> or : parameter.getValue()) {
+				for (int i = 0; i < or.size(); i++) {
+					if (or.get(i) instanceof TokenParam token && isNhsNumber(name, token.getSystem())) {
 						token.setValue(normalise(token.getValue()));
+					} else if (or.get(i) instanceof ReferenceParam chained && chained.hasChain()) {
+						or.set(i, normaliseChained(chained));
 					}
 				}
 			}
 		}
+	}
+
+	/**
+	 * A chain ending at the child's NHS number ({@code subject:Patient.identifier=nhs|...}, {@code
+	 * patient.nhs-number=...}): HAPI keeps the chained value as a string, which a new parameter must carry.
+	 */
+	private static ReferenceParam normaliseChained(ReferenceParam chained) {
+		String chain = chained.getChain();
+		String last = chain.substring(chain.lastIndexOf('.') + 1);
+		String value = chained.getValue();
+		if (value == null || !isNhsNumber(last, value.startsWith(NHS_PREFIX) ? IdentifierSystems.NHS_NUMBER : null)) {
+			return chained;
+		}
+		String digits = last.equals("nhs-number") ? normalise(value)
+				: NHS_PREFIX + normalise(value.substring(NHS_PREFIX.length()));
+		if (digits.equals(value)) {
+			return chained;
+		}
+		ReferenceParam normalised = new ReferenceParam(chained.getResourceType(), chain, digits);
+		normalised.setMdmExpand(chained.isMdmExpand());
+		normalised.setMissing(chained.getMissing());
+		return normalised;
+	}
+
+	/** The parameter, or the last link of a chain, holds an NHS number. */
+	private static boolean isNhsNumber(String name, String system) {
+		return name.equals("nhs-number") || (name.equals("identifier") && IdentifierSystems.NHS_NUMBER.equals(system));
 	}
 
 	/** The conditional URL HAPI checks the stored resource against after a conditional write. */
@@ -69,7 +96,8 @@ class NhsNumberSearchNormaliser {
 			if (nameAndValue.length < 2) {
 				continue;
 			}
-			String name = decode(nameAndValue[0]);
+			String qualified = decode(nameAndValue[0]);
+			String name = qualified.substring(qualified.lastIndexOf('.') + 1); // a chain's last link
 			if (!name.equals("identifier") && !name.equals("nhs-number")) {
 				continue;
 			}

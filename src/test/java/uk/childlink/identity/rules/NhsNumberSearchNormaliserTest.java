@@ -30,6 +30,8 @@ class NhsNumberSearchNormaliserTest {
 		"Patient; Patient",
 		"identifier=https://fhir.nhs.uk/Id/nhs-number|999-000-0018; identifier=https%3A%2F%2Ffhir.nhs.uk%2FId%2Fnhs-number%7C9990000018",
 		"nhs-number=999 000 0018; nhs-number=9990000018",
+		"Observation?subject:Patient.identifier=https://fhir.nhs.uk/Id/nhs-number|999 000 0018; Observation?subject:Patient.identifier=https%3A%2F%2Ffhir.nhs.uk%2FId%2Fnhs-number%7C9990000018",
+		"Observation?patient.nhs-number=999-000-0018; Observation?patient.nhs-number=9990000018",
 	})
 	void conditionalUrlsCarryTheTenDigits(String url, String expected) {
 		assertThat(NhsNumberSearchNormaliser.normaliseUrl(url)).isEqualTo(expected);
