@@ -10,6 +10,10 @@ SERVER_JVM="-Xmx1g -XX:ReservedCodeCacheSize=128m -XX:G1PeriodicGCInterval=15000
 start_server() {
   local data=$1 log=$2
   shift 2
+  # another server already on the port would answer for this one, and be measured in its place
+  if curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; then
+    echo "port $port already answers: stop that server first (or set PORT=)"; exit 1
+  fi
   MALLOC_ARENA_MAX=2 java -XX:-OmitStackTraceInFastThrow ${SERVER_JVM} ${JAVA_OPTS:-} -jar "${JAR:-target/childlink.jar}" --server.port="$port" --childlink.server.data-dir="$data" "$@" \
     >"$log" 2>&1 &
   pid=$!

@@ -5,11 +5,13 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Property;
@@ -26,6 +28,11 @@ import uk.childlink.platform.Pipeline;
  * {@code "\ud800"}). U+0000 fails in PostgreSQL, a lone surrogate in the database driver.</li>
  * <li>A conditional reference is {@code Type?search} (R4, transactions): one without a known type before the
  * {@code ?} ({@code "?"}, {@code "?identifier=x"}) fails in HAPI's reference resolution.</li>
+ * <li>A batch or transaction entry that writes does what its URL says. HAPI stores a POSTed entry's resource
+ * whatever the URL names: {@code POST Patient/$validate} or {@code POST Observation/1/$expunge} with a resource
+ * would store that resource (the operation never runs), and {@code POST Patient} with an Organization stores an
+ * Organization. So a writing entry may not name an operation (operations run on their own; a GET entry may), and a
+ * POST or PUT entry's URL names its resource's type.</li>
  * </ul>
  */
 @Interceptor(order = Pipeline.Order.REQUEST_CHECKS)
@@ -46,6 +53,46 @@ final class BodyRules {
 				: request.getUserData().get(OPERATION_BODY) instanceof IBaseResource r ? r : null;
 		if (body != null) {
 			check(body);
+		}
+		if (request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION && body instanceof Bundle bundle) {
+			checkEntries(bundle);
+		}
+	}
+
+	/** What each writing entry of a batch or transaction asks (see the class). */
+	void checkEntries(Bundle bundle) {
+		OperationOutcome outcome = new OperationOutcome();
+		for (int i = 0; i < bundle.getEntry().size(); i++) {
+			Bundle.BundleEntryComponent entry = bundle.getEntry().get(i);
+			Bundle.HTTPVerb verb = entry.getRequest().getMethod();
+			String url = entry.getRequest().getUrl();
+			if (verb == null || verb == Bundle.HTTPVerb.GET || verb == Bundle.HTTPVerb.HEAD || url == null) {
+				continue;
+			}
+			String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+			String problem = null;
+			if (path.contains("$")) {
+				problem = "Operations are not run inside a batch or transaction (" + verb.toCode() + " " + url
+						+ "): send the operation on its own, to its URL. Nothing was written";
+			} else if ((verb == Bundle.HTTPVerb.POST || verb == Bundle.HTTPVerb.PUT) && entry.getResource() != null
+					&& !path.contains("://")) {
+				String named = path.startsWith("/") ? path.substring(1) : path;
+				named = named.contains("/") ? named.substring(0, named.indexOf('/')) : named;
+				String type = entry.getResource().fhirType();
+				if (!named.equals(type)) {
+					problem = "The entry's URL names " + (named.isEmpty() ? "no resource type" : named)
+							+ " but its resource is a " + type + " (" + verb.toCode() + " " + url + "). Nothing was written";
+				}
+			}
+			if (problem != null) {
+				String place = "Bundle.entry[" + i + "].request.url";
+				outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
+						.setCode(OperationOutcome.IssueType.NOTSUPPORTED).setDiagnostics(problem).addLocation(place)
+						.addExpression(place);
+			}
+		}
+		if (outcome.hasIssue()) {
+			throw new InvalidRequestException(outcome.getIssueFirstRep().getDiagnostics(), outcome);
 		}
 	}
 

@@ -75,4 +75,23 @@ class BundleIT extends IntegrationTest {
 				.extracting(e -> ((Patient) e.getResource()).getNameFirstRep().getFamily())
 				.containsExactly("Sable");
 	}
+
+	@Test
+	void aWritingEntryThatNamesAnOperationOrAnotherTypeIsRefusedAndNothingIsWritten() {
+		IGenericClient client = client();
+		String nhs = Fixtures.nextNhsNumber();
+		// HAPI alone would store the Patient of the first entry (the operation never runs) and the second's
+		for (String url : new String[] {"Patient/$validate", "Organization"}) {
+			Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+			batch.addEntry().setResource(Fixtures.child(nhs, "Tern", "Oli", "2012-12-12"))
+					.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl(url);
+
+			assertThatThrownBy(() -> client.transaction().withBundle(batch).execute())
+					.isInstanceOfSatisfying(BaseServerResponseException.class, e -> {
+						assertThat(e.getStatusCode()).isEqualTo(400);
+						assertThat(e.getMessage()).contains("Nothing was written");
+					});
+		}
+		assertThat(RestInteractionsIT.searchByNhsNumber(client, nhs).getTotal()).isZero();
+	}
 }
