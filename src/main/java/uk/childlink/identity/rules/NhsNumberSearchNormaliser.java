@@ -33,11 +33,11 @@ class NhsNumberSearchNormaliser {
 		for (var parameter : map.entrySet()) {
 			String name = parameter.getKey();
 			for (List<IQueryParameterType> or : parameter.getValue()) {
-				for (int i = 0; i < or.size(); i++) {
-					if (or.get(i) instanceof TokenParam token && isNhsNumber(name, token.getSystem())) {
+				for (IQueryParameterType value : or) {
+					if (value instanceof TokenParam token && isNhsNumber(name, token.getSystem())) {
 						token.setValue(normalise(token.getValue()));
-					} else if (or.get(i) instanceof ReferenceParam chained && chained.hasChain()) {
-						or.set(i, normaliseChained(chained));
+					} else if (value instanceof ReferenceParam chained && chained.hasChain()) {
+						normaliseChained(chained);
 					}
 				}
 			}
@@ -46,24 +46,22 @@ class NhsNumberSearchNormaliser {
 
 	/**
 	 * A chain ending at the child's NHS number ({@code subject:Patient.identifier=nhs|...}, {@code
-	 * patient.nhs-number=...}): HAPI keeps the chained value as a string, which a new parameter must carry.
+	 * patient.nhs-number=...}). HAPI keeps the chained value as a string, set again here with the same qualifier (in
+	 * place: the parameter's list may be one HAPI cannot change).
 	 */
-	private static ReferenceParam normaliseChained(ReferenceParam chained) {
+	private static void normaliseChained(ReferenceParam chained) {
 		String chain = chained.getChain();
 		String last = chain.substring(chain.lastIndexOf('.') + 1);
 		String value = chained.getValue();
 		if (value == null || !isNhsNumber(last, value.startsWith(NHS_PREFIX) ? IdentifierSystems.NHS_NUMBER : null)) {
-			return chained;
+			return;
 		}
 		String digits = last.equals("nhs-number") ? normalise(value)
 				: NHS_PREFIX + normalise(value.substring(NHS_PREFIX.length()));
-		if (digits.equals(value)) {
-			return chained;
+		if (!digits.equals(value)) {
+			String type = chained.getResourceType();
+			chained.setValueAsQueryToken(null, null, (type == null || type.isEmpty() ? "" : ":" + type) + "." + chain, digits);
 		}
-		ReferenceParam normalised = new ReferenceParam(chained.getResourceType(), chain, digits);
-		normalised.setMdmExpand(chained.isMdmExpand());
-		normalised.setMissing(chained.getMissing());
-		return normalised;
 	}
 
 	/** The parameter, or the last link of a chain, holds an NHS number. */

@@ -81,7 +81,8 @@ final class BodyRules {
 				String type = entry.getResource().fhirType();
 				if (!named.equals(type)) {
 					problem = "The entry's URL names " + (named.isEmpty() ? "no resource type" : named)
-							+ " but its resource is a " + type + " (" + verb.toCode() + " " + url + "). Nothing was written";
+							+ " but its resource is of type " + type + " (" + verb.toCode() + " " + url
+							+ "). Nothing was written";
 				}
 			}
 			if (problem != null) {

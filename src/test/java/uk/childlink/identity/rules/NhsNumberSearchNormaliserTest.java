@@ -36,4 +36,25 @@ class NhsNumberSearchNormaliserTest {
 	void conditionalUrlsCarryTheTenDigits(String url, String expected) {
 		assertThat(NhsNumberSearchNormaliser.normaliseUrl(url)).isEqualTo(expected);
 	}
+
+	@org.junit.jupiter.api.Test
+	void aChainEndingAtTheNhsNumberIsNormalisedInPlace() {
+		var typed = new ca.uhn.fhir.rest.param.ReferenceParam("Patient", "identifier",
+				"https://fhir.nhs.uk/Id/nhs-number|999 000 0018");
+		var bare = new ca.uhn.fhir.rest.param.ReferenceParam(null, "nhs-number", "999-000-0018");
+		var upn = new ca.uhn.fhir.rest.param.ReferenceParam("Patient", "identifier", "https://fhir.childlink.uk/Id/upn|B801200005001");
+		var map = new ca.uhn.fhir.jpa.searchparam.SearchParameterMap();
+		// lists HAPI cannot change: the parameters are normalised where they are
+		map.addOrList("subject", java.util.List.of(typed, upn));
+		map.addOrList("patient", java.util.List.of(bare));
+
+		new NhsNumberSearchNormaliser().normaliseSearch(map);
+
+		assertThat(typed.getValue()).isEqualTo("https://fhir.nhs.uk/Id/nhs-number|9990000018");
+		assertThat(typed.getResourceType()).isEqualTo("Patient");
+		assertThat(typed.getChain()).isEqualTo("identifier");
+		assertThat(bare.getValue()).isEqualTo("9990000018");
+		assertThat(bare.getChain()).isEqualTo("nhs-number");
+		assertThat(upn.getValue()).isEqualTo("https://fhir.childlink.uk/Id/upn|B801200005001");
+	}
 }

@@ -54,8 +54,8 @@ class BodyRulesTest {
 		"POST; Organization/1/$expunge; Organization; Operations are not run inside a batch or transaction",
 		"POST; Patient/$validate; Patient; Operations are not run inside a batch or transaction",
 		"PUT; Organization/1/$meta-add; Organization; Operations are not run inside a batch or transaction",
-		"POST; Patient; Organization; names Patient but its resource is a Organization",
-		"PUT; Patient/1; Organization; names Patient but its resource is a Organization",
+		"POST; Patient; Organization; names Patient but its resource is of type Organization",
+		"PUT; Patient/1; Organization; names Patient but its resource is of type Organization",
 		"POST; ?name=x; Organization; names no resource type",
 	})
 	void aWritingEntryDoesWhatItsUrlSays(String method, String url, String type, String message) {
