@@ -83,7 +83,8 @@ public final class Pipeline {
 		AUTHENTICATION(Order.AUTHENTICATION, Broadcaster.REQUESTS, false,
 				"who is calling: the token's organisation, agency, roles and scopes, put on the request"),
 		REQUEST_CHECKS(Order.REQUEST_CHECKS, Broadcaster.REQUESTS, false,
-				"parameters and bodies HAPI would misread or fail on (control characters, `_filter`, negative `_count`...): 400"),
+				"parameters and bodies HAPI would misread or fail on (control characters, `_filter`, negative `_count`, a "
+						+ "bundle's writing entry whose URL names an operation or another type...): 400"),
 		GATE(Order.GATE, Broadcaster.REQUESTS, false,
 				"the token's SMART scopes allow the interaction or operation; break-glass; the audit trail is read-only; "
 						+ "a batch's reads, each as if sent alone: 403"),
