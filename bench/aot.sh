@@ -31,33 +31,9 @@ started=$(date +%s.%N)
 pkill -f "postgres -D $work/train" 2>/dev/null || true
 echo "cache: $(du -m "$work/app.aot" | cut -f1) MB, made in $(printf '%.0f' "$(echo "$(date +%s.%N) - $started" | bc)") s (training start and dump)"
 
-measure() {
-  local label=$1 java=$2 data t0 t1 pid
-  shift 2
-  data=$(mktemp -d "$work/data-XXXX")
-  for start in first restart; do
-    t0=$(date +%s.%N)
-    MALLOC_ARENA_MAX=2 "$java" ${SERVER_JVM} "$@" --server.port="$port" --childlink.server.data-dir="$data" \
-      >"$data/$start.log" 2>&1 &
-    pid=$!
-    until curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; do
-      kill -0 "$pid" 2>/dev/null || { echo "server exited; see $data/$start.log"; tail -20 "$data/$start.log"; exit 1; }
-      sleep 0.2
-    done
-    t1=$(date +%s.%N)
-    sleep 2 # let start-up background work settle before reading memory
-    printf "%-12s %-8s ready %5.1f s   RSS %5d MB\n" "$label" "$start" "$(echo "$t1 - $t0" | bc)" \
-      $(($(ps -o rss= -p "$pid") / 1024))
-    kill "$pid"
-    wait "$pid" 2>/dev/null || true
-    sleep 1
-  done
-  rm -rf "$data"
-}
-
 echo "machine: $(nproc) cores; $(java -version 2>&1 | sed -n 1p); $("$java25" -version 2>&1 | sed -n 1p); $rounds rounds"
 for _ in $(seq "$rounds"); do
-  measure jdk17-jar java -jar target/childlink.jar
-  measure jdk25-jar "$java25" -jar "$work/app/childlink.jar"
-  measure jdk25-aot "$java25" -XX:AOTCache="$work/app.aot" -Xlog:aot=error -jar "$work/app/childlink.jar"
+  timed_starts jdk17-jar "$work" java -jar target/childlink.jar
+  timed_starts jdk25-jar "$work" "$java25" -jar "$work/app/childlink.jar"
+  timed_starts jdk25-aot "$work" "$java25" -XX:AOTCache="$work/app.aot" -Xlog:aot=error -jar "$work/app/childlink.jar"
 done

@@ -2,7 +2,7 @@
 # Start-up with class data sharing (AppCDS), against the plain jar: extracts the jar (Spring Boot's tools jar mode),
 # records the classes a start loads (a training start that exits once the context is ready), dumps them into a
 # static archive, then starts each way ROUNDS times, on a new data directory and again on it (a restart). Prints
-# time to ready and resident memory per start. Needs bash, curl, bc and the JDK.
+# time to ready and resident memory 2 s after each start. Needs bash, curl, bc and the JDK.
 #
 #   bench/cds.sh             # 2 rounds
 #   ROUNDS=3 bench/cds.sh
@@ -29,29 +29,8 @@ java -Xshare:dump -XX:SharedClassListFile="$work/classes.lst" -XX:SharedArchiveF
   -cp "$work/app/childlink.jar" >"$work/dump.log" 2>&1
 echo "archive: $(du -m "$work/app.jsa" | cut -f1) MB, $(wc -l <"$work/classes.lst") classes"
 
-measure() {
-  local label=$1 data t0 t1 pid
-  shift
-  data=$(mktemp -d "$work/data-XXXX")
-  for start in first restart; do
-    t0=$(date +%s.%N)
-    MALLOC_ARENA_MAX=2 java ${SERVER_JVM} "$@" --server.port="$port" --childlink.server.data-dir="$data" \
-      >"$data/$start.log" 2>&1 &
-    pid=$!
-    until curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; do
-      kill -0 "$pid" 2>/dev/null || { echo "server exited; see $data/$start.log"; exit 1; }
-      sleep 0.2
-    done
-    t1=$(date +%s.%N)
-    printf "%-6s %-8s ready %5.1f s   RSS %5d MB\n" "$label" "$start" "$(echo "$t1 - $t0" | bc)" \
-      $(($(ps -o rss= -p "$pid") / 1024))
-    kill "$pid"
-    wait "$pid" 2>/dev/null || true
-  done
-}
-
 echo "machine: $(nproc) cores, $(java -version 2>&1 | sed -n 1p); $rounds rounds"
 for _ in $(seq "$rounds"); do
-  measure jar -jar target/childlink.jar
-  measure cds -XX:SharedArchiveFile="$work/app.jsa" -Xlog:cds=off -jar "$work/app/childlink.jar"
+  timed_starts jar "$work" java -jar target/childlink.jar
+  timed_starts cds "$work" java -XX:SharedArchiveFile="$work/app.jsa" -Xlog:cds=off -jar "$work/app/childlink.jar"
 done

@@ -23,6 +23,36 @@ start_server() {
   done
 }
 
+# timed_starts LABEL WORK JAVA ARGS...: starts the server (JAVA with the README's JVM settings, then ARGS: the jar and
+# its options) on $port with a new data directory under WORK, and again on it (a restart); prints the time to ready
+# and the resident memory 2 s after each start, then removes the data directory.
+timed_starts() {
+  local label=$1 work=$2 java=$3 data start t0 t1 pid
+  shift 3
+  if curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; then
+    echo "port $port already answers: stop that server first (or set PORT=)"; exit 1
+  fi
+  data=$(mktemp -d "$work/data-XXXX")
+  for start in first restart; do
+    t0=$(date +%s.%N)
+    MALLOC_ARENA_MAX=2 "$java" ${SERVER_JVM} "$@" --server.port="$port" --childlink.server.data-dir="$data" \
+      >"$data/$start.log" 2>&1 &
+    pid=$!
+    until curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; do
+      kill -0 "$pid" 2>/dev/null || { echo "server exited; see $data/$start.log"; tail -20 "$data/$start.log"; exit 1; }
+      sleep 0.2
+    done
+    t1=$(date +%s.%N)
+    sleep 2 # let start-up background work settle before reading memory
+    printf "%-12s %-8s ready %5.1f s   RSS %5d MB\n" "$label" "$start" "$(echo "$t1 - $t0" | bc)" \
+      $(($(ps -o rss= -p "$pid") / 1024))
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+    sleep 1
+  done
+  rm -rf "$data"
+}
+
 # stop_server: stops the server start_server started, and waits for it.
 stop_server() {
   kill -TERM "$pid" 2>/dev/null || true

@@ -51,22 +51,33 @@ class NhsNumberSearchNormaliser {
 	 */
 	private static void normaliseChained(ReferenceParam chained) {
 		String chain = chained.getChain();
-		String last = chain.substring(chain.lastIndexOf('.') + 1);
 		String value = chained.getValue();
-		if (value == null || !isNhsNumber(last, value.startsWith(NHS_PREFIX) ? IdentifierSystems.NHS_NUMBER : null)) {
-			return;
-		}
-		String digits = last.equals("nhs-number") ? normalise(value)
-				: NHS_PREFIX + normalise(value.substring(NHS_PREFIX.length()));
-		if (!digits.equals(value)) {
+		String stored = value == null ? null : asStored(lastLink(chain), value);
+		if (stored != null && !stored.equals(value)) {
 			String type = chained.getResourceType();
-			chained.setValueAsQueryToken(null, null, (type == null || type.isEmpty() ? "" : ":" + type) + "." + chain, digits);
+			chained.setValueAsQueryToken(null, null, (type == null || type.isEmpty() ? "" : ":" + type) + "." + chain, stored);
 		}
 	}
 
-	/** The parameter, or the last link of a chain, holds an NHS number. */
+	/** A token parameter holding an NHS number: {@code nhs-number}, or {@code identifier} with the NHS system. */
 	private static boolean isNhsNumber(String name, String system) {
 		return name.equals("nhs-number") || (name.equals("identifier") && IdentifierSystems.NHS_NUMBER.equals(system));
+	}
+
+	/**
+	 * A searched value as written in a URL ({@code <system>|<value>}, or bare for {@code nhs-number}) as it is stored,
+	 * for a parameter, or a chain's last link, called {@code name}.
+	 */
+	private static String asStored(String name, String searched) {
+		if (name.equals("nhs-number")) {
+			return normalise(searched);
+		}
+		return name.equals("identifier") && searched.startsWith(NHS_PREFIX)
+				? NHS_PREFIX + normalise(searched.substring(NHS_PREFIX.length())) : searched;
+	}
+
+	private static String lastLink(String chain) {
+		return chain.substring(chain.lastIndexOf('.') + 1);
 	}
 
 	/** The conditional URL HAPI checks the stored resource against after a conditional write. */
@@ -94,18 +105,13 @@ class NhsNumberSearchNormaliser {
 			if (nameAndValue.length < 2) {
 				continue;
 			}
-			String qualified = decode(nameAndValue[0]);
-			String name = qualified.substring(qualified.lastIndexOf('.') + 1); // a chain's last link
+			String name = lastLink(decode(nameAndValue[0]));
 			if (!name.equals("identifier") && !name.equals("nhs-number")) {
 				continue;
 			}
 			String[] values = decode(nameAndValue[1]).split(",", -1);
 			for (int v = 0; v < values.length; v++) {
-				if (name.equals("nhs-number")) {
-					values[v] = normalise(values[v]);
-				} else if (values[v].startsWith(NHS_PREFIX)) {
-					values[v] = NHS_PREFIX + normalise(values[v].substring(NHS_PREFIX.length()));
-				}
+				values[v] = asStored(name, values[v]);
 			}
 			parameters[i] = nameAndValue[0] + "=" + URLEncoder.encode(String.join(",", values), StandardCharsets.UTF_8);
 		}
